@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// The `use-durable` command. Today: `build`. Each command lives in its own module; this file only
+// parses arguments, dispatches and turns outcomes into exit codes (0 ok, 1 build failed, 2 usage).
+
+import { parseArgs } from "node:util";
+import { realpathSync } from "node:fs";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildLambdas, DEFAULT_OUTDIR } from "./build.ts";
+
+export const USAGE = `Usage: use-durable build <entry...> [options]
+
+Bundles each entry (a Lambda handler module) with esbuild and the use-durable plugin:
+node22, ESM (.mjs), @aws-sdk/* external, linked source maps, and use-durable.manifest.json.
+
+Options:
+  --outdir <dir>    where bundles go (default: ${DEFAULT_OUTDIR})
+  --root <dir>      root for operation names and manifest paths (default: current directory)
+  --strict          replay hazards are errors, not warnings
+  --steps <module>  a module whose exports are all step functions (repeatable)
+  --minify          minify the bundles
+  --quiet           print errors only
+  -h, --help        show this help
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "build") {
+    process.stderr.write(`use-durable: unknown command "${command}". Available: build.\n\n${USAGE}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        outdir: { type: "string" },
+        root: { type: "string" },
+        strict: { type: "boolean" },
+        steps: { type: "string", multiple: true },
+        minify: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`use-durable build: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    process.stderr.write(`use-durable build: no entry given. Name the handler files, e.g. use-durable build src/checkout.ts\n`);
+    return 2;
+  }
+  const outcome = await buildLambdas({
+    entries: positionals,
+    ...(values.outdir !== undefined && { outdir: values.outdir }),
+    ...(values.root !== undefined && { root: values.root }),
+    strict: values.strict ?? false,
+    steps: values.steps ?? [],
+    minify: values.minify ?? false,
+    logLevel: values.quiet ? "error" : "warning",
+  });
+  const shown = (p: string) => relative(process.cwd(), p) || ".";
+  if (!outcome.ok) {
+    process.stderr.write(
+      `use-durable build failed with ${outcome.errors.length} error(s); manifest: ${shown(outcome.manifest)}\n`,
+    );
+    return 1;
+  }
+  if (!values.quiet) {
+    for (const b of outcome.bundles) process.stdout.write(`built ${shown(b)}\n`);
+    process.stdout.write(`manifest ${shown(outcome.manifest)}\n`);
+  }
+  return 0;
+}
+
+// Run only as the command, so tests can import main() without side effects.
+if (isMainModule()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`use-durable: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+// npm links the bin through node_modules/.bin, so compare real paths.
+function isMainModule(): boolean {
+  const invoked = process.argv[1];
+  if (invoked === undefined) return false;
+  try {
+    return realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+// The one unplugin factory behind use-durable/esbuild, /vite, /rollup, /webpack and /rspack.
+// It filters (ids, then a cheap text test for a directive), calls compile(), hands code + map back to the
+// bundler, reports diagnostics through the bundler, and writes the build manifest. Everything about
+// durable code itself belongs to compiler/; nothing here parses or rewrites source.
+
+import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
+import { BuildManifestCollector } from "./build-manifest.ts";
+import { reportDiagnostics } from "./diagnostics.ts";
+import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
+import { resolveOptions, type Options } from "./options.ts";
+
+type CompilerModule = typeof import("../compiler/index.ts");
+let compilerModule: Promise<CompilerModule> | undefined;
+
+// The compiler (and TypeScript behind it) loads on the first module that may carry a directive, so a
+// build without durable code never pays for it.
+function loadCompiler(): Promise<CompilerModule> {
+  return (compilerModule ??= import("../compiler/index.ts"));
+}
+
+export const PLUGIN_NAME = "use-durable";
+
+const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
+  const options = resolveOptions(rawOptions);
+  const collector = new BuildManifestCollector();
+  let bundlerRoot: string | undefined;
+  const root = (): string => options.root ?? bundlerRoot ?? process.cwd();
+
+  return {
+    name: PLUGIN_NAME,
+    enforce: "pre",
+    transform: {
+      filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
+      async handler(code, id) {
+        const file = stripQuery(id);
+        const { compile } = await loadCompiler();
+        const result = compile(code, file, { root: root(), strict: options.strict, steps: options.steps });
+        if (result === null) {
+          collector.delete(file);
+          return null;
+        }
+        collector.set(file, root(), result.manifest, result.diagnostics);
+        reportDiagnostics(this, meta.framework, file, result.diagnostics);
+        return { code: result.code, map: result.map };
+      },
+    },
+    watchChange(id, change) {
+      if (change.event === "delete") collector.delete(stripQuery(id));
+    },
+    buildEnd() {
+      if (options.manifest !== false) collector.write(root(), options.manifest);
+    },
+    esbuild: {
+      // esbuild runs onLoad callbacks in Go and only crosses into JS when the path matches, so the id
+      // filter is worth repeating here as one RegExp.
+      onLoadFilter: /\.[cm]?[jt]sx?$/,
+      config(initial) {
+        bundlerRoot = initial.absWorkingDir;
+      },
+    },
+    vite: {
+      configResolved(config) {
+        bundlerRoot = config.root;
+      },
+    },
+    webpack(compiler) {
+      bundlerRoot = compiler.context;
+    },
+    rspack(compiler) {
+      bundlerRoot = compiler.context;
+    },
+  };
+};
+
+/** The plugin for every bundler; `use-durable/<bundler>` exports one member of it. */
+export const unplugin: UnpluginInstance<Options | undefined, false> = createUnplugin(factory);
+
+export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST } from "./options.ts";
+export type { Options, ResolvedOptions, FilterPattern } from "./options.ts";
+export type { BuildManifest, ModuleEntry } from "./build-manifest.ts";
+export { formatDiagnostic } from "./diagnostics.ts";

@@ -1,0 +1,4 @@
+// use-durable/webpack: the plugin for webpack. See plugin/SPEC.md for options.
+import { unplugin } from "./index.ts";
+
+export default unplugin.webpack;
