@@ -1,0 +1,84 @@
+/**
+ * The concurrent executor behind map and parallel: starts items in index order under a
+ * `maxConcurrency` semaphore, feeds each outcome into the completion counters, and settles the
+ * batch the moment the counters say it is complete.
+ *
+ * It knows nothing of contexts or checkpoints: `runItem(index)` is handed in (map and parallel
+ * open a child context there) and is always called synchronously, in index order, so ids minted
+ * inside it never depend on completion order. Items that settle after the batch completed are
+ * ignored, and `onSettled` runs synchronously at completion so the caller can close the
+ * checkpoint gate before any late item gets a turn. It never rejects for an item's failure.
+ */
+import { BatchItemStatus, BatchResult } from "./batch-result.ts";
+import type { BatchItem } from "./batch-result.ts";
+import { ExecutionCounters } from "./completion.ts";
+import type { CompletionConfig } from "./completion.ts";
+import { Semaphore } from "./semaphore.ts";
+
+export interface ExecuteBatchOptions<R> {
+  /** Number of items. */
+  count: number;
+  /** Items running at once; undefined = no limit. */
+  maxConcurrency?: number;
+  completionConfig?: CompletionConfig;
+  /** Item names, for a custom `shouldComplete`. */
+  names?: ReadonlyArray<string | undefined>;
+  /** Starts item `index`; called synchronously, in index order, at most once per index. */
+  runItem: (index: number) => Promise<R>;
+  /** Called synchronously when completion is decided, before the result promise settles. */
+  onSettled?: () => void;
+}
+
+export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchResult<R>> {
+  const { count, runItem, onSettled } = options;
+  const counters = new ExecutionCounters(count, options.completionConfig, options.names);
+  const semaphore = new Semaphore(options.maxConcurrency ?? Infinity);
+  const items = new Array<BatchItem<R> | undefined>(count);
+  let next = 0;
+  let done = false;
+
+  return new Promise<BatchResult<R>>((resolve) => {
+    const finish = (): void => {
+      done = true;
+      onSettled?.();
+      const started = items.filter((i): i is BatchItem<R> => i !== undefined).map((i) => ({ ...i }));
+      resolve(new BatchResult<R>(started, counters.completionReason()));
+    };
+
+    const settle = (index: number, item: BatchItem<R>): void => {
+      if (done) return; // finished after the batch completed: not part of the result
+      items[index] = item;
+      if (item.status === BatchItemStatus.SUCCEEDED) counters.succeed(index);
+      else counters.fail(index);
+      semaphore.release();
+      if (counters.isComplete() || !counters.shouldContinue()) finish();
+      else pump();
+    };
+
+    const pump = (): void => {
+      while (!done && next < count && counters.shouldContinue() && semaphore.tryAcquire()) {
+        const index = next++;
+        items[index] = { index, status: BatchItemStatus.STARTED };
+        counters.start(index);
+        let running: Promise<R>;
+        try {
+          running = runItem(index);
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+        running.then(
+          (result) => settle(index, { result, index, status: BatchItemStatus.SUCCEEDED }),
+          (error: unknown) => settle(index, { error: asError(error), index, status: BatchItemStatus.FAILED }),
+        );
+      }
+    };
+
+    pump();
+    // Nothing started and nothing will (empty batch, or a custom decision that completes at once).
+    if (counters.startedCount === 0) finish();
+  });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

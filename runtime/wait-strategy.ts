@@ -1,0 +1,96 @@
+/**
+ * `createWaitStrategy`: how often `waitForCondition` polls, with the official SDK 2.x defaults.
+ *
+ * A strategy is a pure function of (state, attempts made): stop, or poll again after a whole
+ * number of seconds (at least 1). Jitter draws from Math.random, which is safe here: the drawn
+ * delay is checkpointed with the RETRY, never recomputed on replay.
+ */
+
+/** Same shape as the context's Duration: at least one unit. */
+export interface WaitDuration {
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+}
+
+export const WaitJitter = { NONE: "NONE", FULL: "FULL", HALF: "HALF" } as const;
+export type WaitJitter = (typeof WaitJitter)[keyof typeof WaitJitter];
+
+export type WaitStrategyDecision = { shouldContinue: false } | { shouldContinue: true; delay: { seconds: number } };
+export type WaitStrategy<T> = (state: T, attemptsMade: number) => WaitStrategyDecision;
+
+export interface WaitStrategyConfig<T> {
+  /** True while the condition is not met yet. */
+  shouldContinuePolling: (state: T) => boolean;
+  /** Polls before giving up. @default 60 */
+  maxAttempts?: number;
+  /** Delay after the first poll. @default { seconds: 5 } */
+  initialDelay?: WaitDuration;
+  /** Upper bound of the delay before jitter. @default { seconds: 300 } */
+  maxDelay?: WaitDuration;
+  /** Growth of the delay per attempt. @default 1.5 */
+  backoffRate?: number;
+  /** @default "FULL" (uniform in [0, delay]) */
+  jitter?: WaitJitter;
+}
+
+export const WAIT_STRATEGY_DEFAULTS = {
+  maxAttempts: 60,
+  initialDelay: { seconds: 5 },
+  maxDelay: { seconds: 300 },
+  backoffRate: 1.5,
+  jitter: WaitJitter.FULL,
+} as const;
+
+/** Thrown by a strategy whose condition is still unmet after `maxAttempts` polls. */
+export class WaitStrategyExhaustedError extends Error {
+  readonly code = "UD_WAIT_CONDITION_EXHAUSTED";
+  readonly attempts: number;
+  constructor(attempts: number) {
+    super(
+      `waitForCondition exceeded maximum attempts (${attempts}): the condition was still unmet after ${attempts} polls; raise maxAttempts or the delays of createWaitStrategy if it needs longer`,
+    );
+    this.name = "WaitStrategyExhaustedError";
+    this.attempts = attempts;
+  }
+}
+
+export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrategy<T> {
+  if (typeof config?.shouldContinuePolling !== "function") {
+    throw new TypeError("createWaitStrategy needs a shouldContinuePolling(state) function, e.g. createWaitStrategy({ shouldContinuePolling: (s) => !s.done })");
+  }
+  const maxAttempts = config.maxAttempts ?? WAIT_STRATEGY_DEFAULTS.maxAttempts;
+  const backoffRate = config.backoffRate ?? WAIT_STRATEGY_DEFAULTS.backoffRate;
+  const jitter = config.jitter ?? WAIT_STRATEGY_DEFAULTS.jitter;
+  const initial = waitSeconds(config.initialDelay ?? WAIT_STRATEGY_DEFAULTS.initialDelay, "initialDelay");
+  const max = waitSeconds(config.maxDelay ?? WAIT_STRATEGY_DEFAULTS.maxDelay, "maxDelay");
+  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
+    throw new RangeError(`createWaitStrategy: maxAttempts must be a whole number >= 1, got ${String(maxAttempts)}`);
+  }
+  if (!(backoffRate >= 1)) {
+    throw new RangeError(`createWaitStrategy: backoffRate must be >= 1, got ${String(backoffRate)}`);
+  }
+  return (state, attemptsMade) => {
+    if (!config.shouldContinuePolling(state)) return { shouldContinue: false };
+    if (attemptsMade >= maxAttempts) throw new WaitStrategyExhaustedError(maxAttempts);
+    const base = Math.min(initial * backoffRate ** (attemptsMade - 1), max);
+    return { shouldContinue: true, delay: { seconds: Math.max(1, Math.round(applyJitter(base, jitter))) } };
+  };
+}
+
+function applyJitter(delay: number, jitter: WaitJitter): number {
+  if (jitter === WaitJitter.FULL) return Math.random() * delay;
+  if (jitter === WaitJitter.HALF) return delay / 2 + Math.random() * (delay / 2);
+  return delay;
+}
+
+/** Whole seconds of a duration; a clear error for anything else. */
+export function waitSeconds(duration: WaitDuration, what: string): number {
+  const { days = 0, hours = 0, minutes = 0, seconds = 0 } = duration ?? {};
+  const total = days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
+  if (!Number.isFinite(total) || total < 0) {
+    throw new RangeError(`${what} must be a non-negative duration such as { seconds: 5 }, got ${JSON.stringify(duration)}`);
+  }
+  return total;
+}
