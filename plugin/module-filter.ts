@@ -1,10 +1,11 @@
-// Which module texts reach the compiler. The test is deliberately loose: a misspelt directive
-// ("use durabel", "use  step") must still reach compile() so it can be reported with a suggestion,
-// while "use strict", "use client" and the import specifier "use-durable" do not match. A false
-// positive costs one compile() that returns null; a false negative would hide a user's mistake.
+// Which module texts reach the compiler. The test is the compiler's own loose prefilter
+// (compiler/prefilter.ts): a misspelt directive ("use durabel", "use-step") must still reach compile()
+// so it is reported with a suggestion, while "use strict" and "use server" do not match. It is a
+// RegExp, not a call, so Vite 8 / Rolldown can apply it natively without crossing into JS.
+// test/plugin-options.test.ts keeps the two in step.
 
-/** A quote, `use`, optional spaces, then something starting like "dur…" or "ste…", any case. */
-export const DIRECTIVE_HINT: RegExp = /["']use\s*(?:dur|ste)/i;
+/** A quoted string starting like a directive of ours: "use d…", "use s…", but not "use strict"/"use server". */
+export const DIRECTIVE_HINT: RegExp = /["']\s*use[\s_-]*(?:d|s(?!trict["']|erver["']))[a-z]*\s*["']/i;
 
 /** Vite and Rollup plugins may add `?query` or `#hash` to ids; the file is what the compiler names. */
 export function stripQuery(id: string): string {

@@ -57,11 +57,21 @@ describe("resolveOptions", () => {
 });
 
 describe("the directive hint", () => {
-  it.each([`"use durable";`, `'use step'`, `"use durabel"`, `"use  durable"`, `"Use Durable"`, `"usestep"`])("lets %s reach the compiler", (text) => {
-    expect(DIRECTIVE_HINT.test(`async function f() {\n  ${text}\n}`)).toBe(true);
+  const wrap = (text: string) => `export async function f() {\n  ${text}\n  return 1;\n}\n`;
+  const reaching = [`"use durable";`, `'use step'`, `"use durabel"`, `"use  durable"`, `"Use Durable"`, `"use_step"`, `"usedurable"`];
+  const skipped = [`"use strict";`, `"use server";`, `"use client";`, `const used = "user data";`];
+
+  it.each(reaching)("lets %s reach the compiler", (text) => {
+    expect(DIRECTIVE_HINT.test(wrap(text))).toBe(true);
   });
-  it.each([`"use strict";`, `"use client";`, `import { sleep } from "use-durable";`, `const used = "user data";`])("skips %s", (text) => {
-    expect(DIRECTIVE_HINT.test(text)).toBe(false);
+  it.each(skipped)("skips %s", (text) => {
+    expect(DIRECTIVE_HINT.test(wrap(text))).toBe(false);
+  });
+  it("agrees with the compiler's own prefilter, so no module the compiler would diagnose is skipped", async () => {
+    const { mayHaveDirective } = await import("../compiler/prefilter.ts");
+    for (const text of [...reaching, ...skipped, `import { sleep } from "use-durable";`]) {
+      expect(DIRECTIVE_HINT.test(wrap(text)), text).toBe(mayHaveDirective(wrap(text)));
+    }
   });
   it("drops queries and hashes from ids", () => {
     expect(stripQuery("/p/a.ts?v=123")).toBe("/p/a.ts");
