@@ -4,11 +4,12 @@
  * Owns: `BatchResult` and its queries, its serialised form (the CONTEXT payload of the Map /
  * Parallel operation, byte-compatible with the official SDK 2.x) and the summary written instead
  * when that payload is over the per-operation limit. It never throws for an item's failure; the
- * caller asks (`throwIfError()`, `failed()`, `status`). How errors become ErrorObjects and back is
- * handed in (`ErrorCodec`), so this module holds no error classes of its own.
+ * caller asks (`throwIfError()`, `failed()`, `status`). Item errors keep their cause chain in the
+ * payload (`Cause`), as the official SDK writes it.
  */
 import { CompletionReason } from "./completion.ts";
 import type { CompletionReason as CompletionReasonType } from "./completion.ts";
+import { BatchCompletionError, fromErrorObject, toErrorObject } from "./errors.ts";
 
 export const BatchItemStatus = { SUCCEEDED: "SUCCEEDED", FAILED: "FAILED", STARTED: "STARTED" } as const;
 export type BatchItemStatus = (typeof BatchItemStatus)[keyof typeof BatchItemStatus];
@@ -34,16 +35,19 @@ export interface ErrorCodec {
   fromObject(object: SerializedBatchError): Error;
 }
 
-/** Thrown by `throwIfError()` when a custom `shouldComplete` failed the batch with no failed item. */
-export class BatchCompletionError extends Error {
-  readonly code = "UD_BATCH_COMPLETION_FAILED";
-  readonly completionReason: CompletionReasonType;
-  constructor(completionReason: CompletionReasonType) {
-    super(`The batch completed as failed by its shouldComplete decision (${completionReason}); no single item failed, inspect result.all to see which items ran`);
-    this.name = "BatchCompletionError";
-    this.completionReason = completionReason;
-  }
-}
+/** ErrorObjects with the cause chain, through the runtime's one error mapping. */
+export const batchErrorCodec: ErrorCodec = {
+  toObject(error) {
+    const object: SerializedBatchError = { ...toErrorObject(error) };
+    if (error.cause instanceof Error) object.Cause = batchErrorCodec.toObject(error.cause);
+    return object;
+  },
+  fromObject(object) {
+    const error = fromErrorObject(object);
+    if (object.Cause) Object.defineProperty(error, "cause", { value: batchErrorCodec.fromObject(object.Cause), writable: true, configurable: true });
+    return error;
+  },
+};
 
 export class BatchResult<R> {
   readonly all: ReadonlyArray<BatchItem<R>>;
@@ -98,7 +102,11 @@ export class BatchResult<R> {
   throwIfError(): void {
     const first = this.all.find((i) => i.status === BatchItemStatus.FAILED);
     if (first?.error) throw first.error;
-    if (this.status === BatchItemStatus.FAILED) throw new BatchCompletionError(this.completionReason);
+    if (this.status === BatchItemStatus.FAILED) {
+      throw new BatchCompletionError(
+        `The batch completed as failed by its shouldComplete decision (${this.completionReason}) although no item failed; inspect result.all to see which items ran`,
+      );
+    }
   }
 
   getResults(): R[] {
@@ -116,7 +124,7 @@ export class BatchResult<R> {
 }
 
 /** The CONTEXT payload of a Map / Parallel operation. Key order matches the official SDK. */
-export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCodec): string {
+export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCodec = batchErrorCodec): string {
   const all = result.all.map((item) => {
     if (item.status === BatchItemStatus.FAILED && item.error) {
       return { error: codec.toObject(item.error), index: item.index, status: item.status };
@@ -133,7 +141,7 @@ const REASONS = new Set<string>(Object.values(CompletionReason));
 const STATUSES = new Set<string>(Object.values(BatchItemStatus));
 
 /** Rebuilds a BatchResult from its payload; says what is wrong instead of guessing. */
-export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec): BatchResult<R> {
+export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec): BatchResult<R> {
   const parsed: unknown = JSON.parse(payload);
   if (!isRecord(parsed) || !Array.isArray(parsed["all"]) || !REASONS.has(String(parsed["completionReason"]))) {
     throw new TypeError(

@@ -5,14 +5,9 @@
  * number of seconds (at least 1). Jitter draws from Math.random, which is safe here: the drawn
  * delay is checkpointed with the RETRY, never recomputed on replay.
  */
-
-/** Same shape as the context's Duration: at least one unit. */
-export interface WaitDuration {
-  days?: number;
-  hours?: number;
-  minutes?: number;
-  seconds?: number;
-}
+import { durationToSeconds } from "./duration.ts";
+import type { Duration } from "./duration.ts";
+import { WaitForConditionError } from "./errors.ts";
 
 export const WaitJitter = { NONE: "NONE", FULL: "FULL", HALF: "HALF" } as const;
 export type WaitJitter = (typeof WaitJitter)[keyof typeof WaitJitter];
@@ -26,9 +21,9 @@ export interface WaitStrategyConfig<T> {
   /** Polls before giving up. @default 60 */
   maxAttempts?: number;
   /** Delay after the first poll. @default { seconds: 5 } */
-  initialDelay?: WaitDuration;
+  initialDelay?: Duration;
   /** Upper bound of the delay before jitter. @default { seconds: 300 } */
-  maxDelay?: WaitDuration;
+  maxDelay?: Duration;
   /** Growth of the delay per attempt. @default 1.5 */
   backoffRate?: number;
   /** @default "FULL" (uniform in [0, delay]) */
@@ -43,17 +38,11 @@ export const WAIT_STRATEGY_DEFAULTS = {
   jitter: WaitJitter.FULL,
 } as const;
 
-/** Thrown by a strategy whose condition is still unmet after `maxAttempts` polls. */
-export class WaitStrategyExhaustedError extends Error {
-  readonly code = "UD_WAIT_CONDITION_EXHAUSTED";
-  readonly attempts: number;
-  constructor(attempts: number) {
-    super(
-      `waitForCondition exceeded maximum attempts (${attempts}): the condition was still unmet after ${attempts} polls; raise maxAttempts or the delays of createWaitStrategy if it needs longer`,
-    );
-    this.name = "WaitStrategyExhaustedError";
-    this.attempts = attempts;
-  }
+/** What a strategy throws when the condition is still unmet after `maxAttempts` polls. */
+export function exhaustedError(attempts: number): WaitForConditionError {
+  return new WaitForConditionError(
+    `waitForCondition exceeded maximum attempts (${attempts}): the condition was still unmet after ${attempts} polls; raise maxAttempts or the delays of createWaitStrategy if it needs longer`,
+  );
 }
 
 export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrategy<T> {
@@ -63,8 +52,8 @@ export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrate
   const maxAttempts = config.maxAttempts ?? WAIT_STRATEGY_DEFAULTS.maxAttempts;
   const backoffRate = config.backoffRate ?? WAIT_STRATEGY_DEFAULTS.backoffRate;
   const jitter = config.jitter ?? WAIT_STRATEGY_DEFAULTS.jitter;
-  const initial = waitSeconds(config.initialDelay ?? WAIT_STRATEGY_DEFAULTS.initialDelay, "initialDelay");
-  const max = waitSeconds(config.maxDelay ?? WAIT_STRATEGY_DEFAULTS.maxDelay, "maxDelay");
+  const initial = durationToSeconds(config.initialDelay ?? WAIT_STRATEGY_DEFAULTS.initialDelay, "createWaitStrategy initialDelay");
+  const max = durationToSeconds(config.maxDelay ?? WAIT_STRATEGY_DEFAULTS.maxDelay, "createWaitStrategy maxDelay");
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new RangeError(`createWaitStrategy: maxAttempts must be a whole number >= 1, got ${String(maxAttempts)}`);
   }
@@ -73,7 +62,7 @@ export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrate
   }
   return (state, attemptsMade) => {
     if (!config.shouldContinuePolling(state)) return { shouldContinue: false };
-    if (attemptsMade >= maxAttempts) throw new WaitStrategyExhaustedError(maxAttempts);
+    if (attemptsMade >= maxAttempts) throw exhaustedError(maxAttempts);
     const base = Math.min(initial * backoffRate ** (attemptsMade - 1), max);
     return { shouldContinue: true, delay: { seconds: Math.max(1, Math.round(applyJitter(base, jitter))) } };
   };
@@ -83,14 +72,4 @@ function applyJitter(delay: number, jitter: WaitJitter): number {
   if (jitter === WaitJitter.FULL) return Math.random() * delay;
   if (jitter === WaitJitter.HALF) return delay / 2 + Math.random() * (delay / 2);
   return delay;
-}
-
-/** Whole seconds of a duration; a clear error for anything else. */
-export function waitSeconds(duration: WaitDuration, what: string): number {
-  const { days = 0, hours = 0, minutes = 0, seconds = 0 } = duration ?? {};
-  const total = days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
-  if (!Number.isFinite(total) || total < 0) {
-    throw new RangeError(`${what} must be a non-negative duration such as { seconds: 5 }, got ${JSON.stringify(duration)}`);
-  }
-  return total;
 }

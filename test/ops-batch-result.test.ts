@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BatchCompletionError, CallbackTimeoutError, ChildContextError } from "../runtime/errors.ts";
 import {
-  BatchCompletionError, BatchResult, deserializeBatchResult, encodeItemStatuses, parseBatchSummary,
+  BatchResult, deserializeBatchResult, encodeItemStatuses, parseBatchSummary,
   serializeBatchResult, summarizeBatchResult,
 } from "../runtime/batch-result.ts";
 import type { BatchItem, ErrorCodec } from "../runtime/batch-result.ts";
@@ -56,6 +57,18 @@ describe("BatchResult", () => {
         ]);
       }),
     );
+  });
+
+  it("keeps operation error classes and their causes through the runtime's error mapping", () => {
+    const error = new ChildContextError("late", new CallbackTimeoutError("late"));
+    const batch = new BatchResult<number>([{ index: 0, status: "FAILED", error }], "FAILURE_TOLERANCE_EXCEEDED");
+    const payload = serializeBatchResult(batch);
+    expect(JSON.parse(payload).all[0].error).toEqual({
+      ErrorType: "ChildContextError", ErrorMessage: "late", Cause: { ErrorType: "CallbackTimeoutError", ErrorMessage: "late" },
+    });
+    const back = deserializeBatchResult(payload).getErrors()[0]!;
+    expect(back).toBeInstanceOf(ChildContextError);
+    expect(back.cause).toBeInstanceOf(CallbackTimeoutError);
   });
 
   it("writes the payload in the official SDK's shape and key order", () => {

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { batchItems } from "../runtime/item-batcher.ts";
 import { Semaphore } from "../runtime/semaphore.ts";
-import { WAIT_STRATEGY_DEFAULTS, WaitStrategyExhaustedError, createWaitStrategy } from "../runtime/wait-strategy.ts";
+import { WaitForConditionError } from "../runtime/errors.ts";
+import { WAIT_STRATEGY_DEFAULTS, createWaitStrategy } from "../runtime/wait-strategy.ts";
 
 describe("Semaphore", () => {
   it("never hands out more permits than it has and serves waiters first in, first out", async () => {
@@ -65,7 +66,7 @@ describe("createWaitStrategy", () => {
     const noJitter = createWaitStrategy({ shouldContinuePolling: () => true, jitter: "NONE" });
     const delays = [1, 2, 3, 20].map((n) => noJitter(0, n));
     expect(delays).toEqual([5, 8, 11, 300].map((seconds) => ({ shouldContinue: true, delay: { seconds } })));
-    expect(() => noJitter(0, 60)).toThrow(WaitStrategyExhaustedError);
+    expect(() => noJitter(0, 60)).toThrow(WaitForConditionError);
   });
 
   it("stops as soon as the condition is met, otherwise waits a whole number of seconds within bounds", () => {
