@@ -1,0 +1,92 @@
+/**
+ * `ctx.createCallback(name?, config?)`: a CALLBACK operation. START carries the timeouts and is
+ * awaited, because the service assigns the callback id in its response. The call resolves to
+ * `[promise, callbackId]`; the promise waits (counting as pending, so the invocation can suspend)
+ * only once it is awaited, and settles when an external system completes the callback.
+ * Failure -> CallbackExternalError, timeout (overall or heartbeat) -> CallbackTimeoutError, each
+ * with the recorded error as its cause. The result is deserialised with `config.serdes`, else the
+ * context's callback deserializer (by default the raw string is passed through, as in the
+ * official SDK).
+ */
+import { NameRule, splitName } from "./arguments.ts";
+import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
+import { DurablePromise } from "./durable-promise.ts";
+import type { Duration } from "./duration.ts";
+import { durationToSeconds } from "./duration.ts";
+import { CallbackError, CallbackExternalError, CallbackTimeoutError, DurableError, ErrorCode } from "./errors.ts";
+import type { Serdes } from "./serdes.ts";
+import { deserializeWith } from "./serdes.ts";
+import type { ErrorObject, Operation } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+
+export interface CreateCallbackConfig<T = unknown> {
+  /** Overall time the external system has to answer. @default none */
+  timeout?: Duration;
+  /** Time allowed between heartbeats. @default none */
+  heartbeatTimeout?: Duration;
+  /** Deserialises the result string (only `deserialize` is used). @default the context's callback deserializer */
+  serdes?: Serdes<T>;
+}
+
+export type CreateCallbackResult<T> = [DurablePromise<T>, string];
+
+const TERMINAL: ReadonlySet<string> = new Set([OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.TIMED_OUT]);
+
+export function createCallback<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<CreateCallbackResult<T>> {
+  const { name, rest } = splitName("createCallback", args, NameRule.stringOrUndefinedFirst);
+  const config = rest[0] as CreateCallbackConfig<T> | undefined;
+  const where = name === undefined ? "createCallback" : `createCallback "${name}"`;
+  requireConfigObject(where, config);
+  const timeout = config?.timeout ? durationToSeconds(config.timeout, `${where} timeout`, 1) : undefined;
+  const heartbeat = config?.heartbeatTimeout ? durationToSeconds(config.heartbeatTimeout, `${where} heartbeatTimeout`, 1) : undefined;
+
+  return ctx.operation(
+    async (): Promise<OperationSlot> => {
+      const slot = ctx.allocate({ type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, name });
+      if (!slot.current()) {
+        await ctx.checkpoint(
+          slot.update(OperationAction.START, { CallbackOptions: { TimeoutSeconds: timeout, HeartbeatTimeoutSeconds: heartbeat } }),
+        );
+      }
+      return slot;
+    },
+    async (slot): Promise<CreateCallbackResult<T>> => {
+      const callbackId = slot.current()?.CallbackDetails?.CallbackId;
+      if (!callbackId) {
+        throw new CallbackError(`The service returned no callback id for ${slot.describe()}; the callback cannot be completed from outside.`);
+      }
+      const serdes = config?.serdes ?? ctx.execution.callbackDeserializer;
+      const result = new DurablePromise<T>(async () => {
+        const op = await ctx.waitFor(slot, (o) => o !== undefined && TERMINAL.has(o.Status));
+        return settleCallback<T>(op, slot, serdes);
+      });
+      return [result, callbackId];
+    },
+  );
+}
+
+/** The value of a completed callback, or its rebuilt failure. Shared with waitForCallback. */
+export async function settleCallback<T>(op: Operation, slot: OperationSlot, serdes: Serdes<any>): Promise<T> {
+  const details = op.CallbackDetails;
+  if (op.Status === OperationStatus.SUCCEEDED) {
+    return deserializeWith<T>(serdes, details?.Result, slot.describe(), slot.serdesContext());
+  }
+  throw callbackFailure(op.Status === OperationStatus.TIMED_OUT, details?.Error);
+}
+
+export function callbackFailure(timedOut: boolean, error: ErrorObject | undefined): CallbackError {
+  if (!error) return timedOut ? new CallbackTimeoutError("Callback timed out") : new CallbackExternalError("Callback failed");
+  const cause = new Error(error.ErrorMessage);
+  cause.name = error.ErrorType || "Error";
+  if (error.StackTrace) cause.stack = error.StackTrace.join("\n");
+  return timedOut
+    ? new CallbackTimeoutError(error.ErrorMessage || "Callback timed out", cause, error.ErrorData)
+    : new CallbackExternalError(error.ErrorMessage || "Callback failed", cause, error.ErrorData);
+}
+
+/** Rejects a config that is not an object, naming the call. */
+export function requireConfigObject(where: string, config: unknown): void {
+  if (config !== undefined && (typeof config !== "object" || config === null)) {
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: the config must be an object such as { timeout: { minutes: 5 } }, got ${String(config)}.`);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The checkpoint batcher. Everything enqueued in the same tick goes in one request (flushed on
+ * process.nextTick, never setImmediate); one request in flight at a time; a request holds at
+ * most 250 updates and ~750 KiB, and an EXECUTION update is always the last of its request. The
+ * token rotates from each response and the response's operations are merged into the state
+ * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
+ * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
+ */
+import type { DurableExecutionClient } from "./client.ts";
+import { CheckpointError, DurableError, ErrorCode, messageOf } from "./errors.ts";
+import type { ExecutionState } from "./execution-state.ts";
+import type { OperationUpdate } from "./wire.ts";
+import { Limits, OperationType } from "./wire.ts";
+
+interface Queued {
+  update: OperationUpdate;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CheckpointBatcherOptions {
+  client: DurableExecutionClient;
+  arn: string;
+  token: string;
+  state: ExecutionState;
+  /** A request failed: the invocation must end with this error. */
+  onFailure: (error: CheckpointError) => void;
+  /** Checkpointing was closed by a response without a token; `terminal` if we asked for it. */
+  onClosed: (terminal: boolean) => void;
+  /** The queue drained and nothing is in flight. */
+  onIdle: () => void;
+  maxItems?: number;
+  maxBytes?: number;
+}
+
+export class CheckpointBatcher {
+  private readonly options: CheckpointBatcherOptions;
+  private readonly maxItems: number;
+  private readonly maxBytes: number;
+  private queue: Queued[] = [];
+  private head = 0;
+  private inFlight: Queued[] | undefined;
+  private scheduled = false;
+  private token: string | undefined;
+  private failure: unknown;
+  private drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** Requests sent so far; tests and the bench read it. */
+  requests = 0;
+
+  constructor(options: CheckpointBatcherOptions) {
+    this.options = options;
+    this.token = options.token;
+    this.maxItems = options.maxItems ?? Limits.CHECKPOINT_BATCH_ITEMS;
+    this.maxBytes = options.maxBytes ?? Limits.CHECKPOINT_BATCH_BYTES;
+  }
+
+  get idle(): boolean {
+    return this.inFlight === undefined && this.head === this.queue.length;
+  }
+
+  get closed(): boolean {
+    return this.token === undefined;
+  }
+
+  enqueue(update: OperationUpdate): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.token === undefined) return Promise.reject(closedError(update));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ update, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
+  drain(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    process.nextTick(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private takeBatch(): Queued[] {
+    const batch: Queued[] = [];
+    let bytes = (this.token?.length ?? 0) + 100;
+    while (this.head < this.queue.length && batch.length < this.maxItems) {
+      const item = this.queue[this.head]!;
+      const size = Buffer.byteLength(JSON.stringify(item.update), "utf8");
+      if (batch.length > 0 && bytes + size > this.maxBytes) break;
+      batch.push(item);
+      bytes += size;
+      this.head++;
+      if (item.update.Type === OperationType.EXECUTION) break;
+    }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    return batch;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.head === this.queue.length || this.failure !== undefined) return;
+    const batch = this.takeBatch();
+    this.inFlight = batch;
+    this.requests++;
+    let response;
+    try {
+      response = await this.options.client.checkpoint({
+        DurableExecutionArn: this.options.arn,
+        CheckpointToken: this.token!,
+        Updates: batch.map((item) => item.update),
+      });
+    } catch (error) {
+      this.fail(classifyCheckpointError(error));
+      return;
+    }
+    this.inFlight = undefined;
+    this.token = response?.CheckpointToken || undefined;
+    this.options.state.merge(response?.NewExecutionState?.Operations);
+    for (const item of batch) item.resolve();
+    if (this.token === undefined) {
+      const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
+      for (const item of this.queue.slice(this.head)) item.reject(closedError(item.update));
+      this.queue = [];
+      this.head = 0;
+      this.options.onClosed(terminal);
+    }
+    if (this.head < this.queue.length) {
+      this.schedule();
+      return;
+    }
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+    this.options.onIdle();
+  }
+
+  private fail(error: CheckpointError): void {
+    this.failure = error;
+    const pending = [...(this.inFlight ?? []), ...this.queue.slice(this.head)];
+    this.inFlight = undefined;
+    this.queue = [];
+    this.head = 0;
+    for (const item of pending) item.reject(error);
+    for (const waiter of this.drainWaiters) waiter.reject(error);
+    this.drainWaiters = [];
+    this.options.onFailure(error);
+  }
+}
+
+function closedError(update: OperationUpdate): DurableError {
+  return new DurableError(
+    ErrorCode.CHECKPOINT_CLOSED,
+    `Checkpointing is closed (the service returned no checkpoint token); the ${update.Type} ${update.Action} ` +
+      `update for operation ${update.Id} was not sent. This happens after the execution has ended.`,
+  );
+}
+
+/**
+ * Stale token, throttling, 5xx and network errors are the invocation's problem (thrown so Lambda
+ * retries it); any other 4xx is permanent and fails the execution.
+ */
+export function classifyCheckpointError(error: unknown): CheckpointError {
+  const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
+  const message = messageOf(error);
+  const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
+  if (/invalid checkpoint token/i.test(message)) {
+    return new CheckpointError(`${where}. The token is stale; the invocation is retried.`, "invocation", error);
+  }
+  if (status === 429 || e?.name === "TooManyRequestsException") {
+    return new CheckpointError(`${where}. Throttled; the invocation is retried.`, "invocation", error);
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
+  }
+  return new CheckpointError(`${where}. The invocation is retried.`, "invocation", error);
+}

@@ -1,0 +1,21 @@
+/**
+ * The client seam: the two service calls the runtime makes. AWS's emulator injects one on the
+ * event (`event.durableExecutionClient`); tests and the local engine may pass one in the config;
+ * otherwise `lambda-client.ts` builds one over @aws-sdk/client-lambda.
+ */
+import type {
+  CheckpointRequest,
+  CheckpointResponse,
+  ExecutionStatePage,
+  GetExecutionStateRequest,
+} from "./wire.ts";
+
+export interface DurableExecutionClient {
+  checkpoint(request: CheckpointRequest): Promise<CheckpointResponse>;
+  getExecutionState(request: GetExecutionStateRequest): Promise<ExecutionStatePage>;
+}
+
+export function isDurableExecutionClient(value: unknown): value is DurableExecutionClient {
+  const v = value as Partial<DurableExecutionClient> | null | undefined;
+  return typeof v?.checkpoint === "function" && typeof v.getExecutionState === "function";
+}

@@ -1,0 +1,238 @@
+/**
+ * DurableContext: the object a durable handler receives. The class holds only what every
+ * operation shares (id allocation with the replay check, the checkpoint gate, waiting on the
+ * service, child contexts, logger, serdes); each operation lives in its own module and the class
+ * delegates to it in one line. runtime/SPEC.md "Adding an operation" explains the seam.
+ */
+import type { ChildConfig, ChildFunction } from "./child-context.ts";
+import { runInChildContext } from "./child-context.ts";
+import type { Duration } from "./duration.ts";
+import { DurablePromise, eager, never } from "./durable-promise.ts";
+import { DurableError, NonDeterministicExecutionError, describe } from "./errors.ts";
+import type { Execution, SerdesConfig } from "./execution.ts";
+import type { DurableLogger, LoggerConfig } from "./logger.ts";
+import { createLogger } from "./logger.ts";
+import { OperationIdCounter, hashId } from "./operation-id.ts";
+import type { SerdesContext } from "./serdes.ts";
+import type { StepConfig, StepFunction } from "./step.ts";
+import { step } from "./step.ts";
+import { wait } from "./wait.ts";
+import type { Operation, OperationAction, OperationType, OperationUpdate } from "./wire.ts";
+
+/** The public face of a context, as in @aws/durable-execution-sdk-js 2.x. */
+export interface DurableContext {
+  step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
+  step<T>(fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
+  wait(name: string, duration: Duration): DurablePromise<void>;
+  wait(duration: Duration): DurablePromise<void>;
+  runInChildContext<T>(name: string | undefined, fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
+  runInChildContext<T>(fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
+  readonly logger: DurableLogger;
+  configureLogger(config: LoggerConfig): void;
+  configureSerdes(config: SerdesConfig): void;
+  readonly lambdaContext: any;
+  readonly executionContext: { durableExecutionArn: string };
+}
+
+/** What the caller is doing at this position; compared with the record on replay. */
+export interface OperationKind {
+  type: OperationType;
+  subType: string;
+  name: string | undefined;
+}
+
+/** One allocated position: its ids and how to build its updates. */
+export class OperationSlot {
+  readonly stepId: string;
+  readonly id: string;
+  readonly parentId: string | undefined;
+  readonly kind: OperationKind;
+  private readonly context: DurableContextImpl;
+
+  constructor(context: DurableContextImpl, stepId: string, kind: OperationKind) {
+    this.context = context;
+    this.stepId = stepId;
+    this.id = hashId(stepId);
+    this.parentId = context.stepId === undefined ? undefined : context.id;
+    this.kind = kind;
+  }
+
+  /** The operation as the service last reported it (undefined if never checkpointed). */
+  current(): Operation | undefined {
+    return this.context.execution.state.get(this.id);
+  }
+
+  update(action: OperationAction, extra?: Partial<OperationUpdate>): OperationUpdate {
+    const update: OperationUpdate = { Id: this.id, Type: this.kind.type, SubType: this.kind.subType, Action: action };
+    if (this.parentId !== undefined) update.ParentId = this.parentId;
+    if (this.kind.name !== undefined) update.Name = this.kind.name;
+    return extra ? { ...update, ...extra } : update;
+  }
+
+  /** "step \"charge\" (#2-1)": how errors name this operation. */
+  describe(): string {
+    return `${this.kind.subType} ${describe(this.stepId, this.kind.name)}`;
+  }
+
+  serdesContext(): SerdesContext {
+    return { entityId: this.id, durableExecutionArn: this.context.execution.arn };
+  }
+}
+
+export class DurableContextImpl implements DurableContext {
+  readonly execution: Execution;
+  /** This context's own unhashed id ("2", "2-1"); undefined for the root. */
+  readonly stepId: string | undefined;
+  /** Hashed id of this context's CONTEXT operation; the ParentId of its children. */
+  readonly id: string | undefined;
+  readonly parent: DurableContextImpl | undefined;
+  /** Re-running the body of a succeeded ReplayChildren context: nothing may run or checkpoint. */
+  readonly replayOnly: boolean;
+  /** Set once the body returned or threw; later updates from descendants are dropped. */
+  finished = false;
+  private readonly ids: OperationIdCounter;
+  private cachedLogger: DurableLogger | undefined;
+
+  constructor(execution: Execution, options: { stepId?: string; parent?: DurableContextImpl; replayOnly?: boolean } = {}) {
+    this.execution = execution;
+    this.stepId = options.stepId;
+    this.id = options.stepId === undefined ? undefined : hashId(options.stepId);
+    this.parent = options.parent;
+    this.replayOnly = options.replayOnly ?? false;
+    this.ids = new OperationIdCounter(options.stepId);
+  }
+
+  step<T>(...args: unknown[]): DurablePromise<T> {
+    return step<T>(this, args);
+  }
+
+  wait(...args: unknown[]): DurablePromise<void> {
+    return wait(this, args);
+  }
+
+  runInChildContext<T>(...args: unknown[]): DurablePromise<T> {
+    return runInChildContext<T>(this, args);
+  }
+
+  get logger(): DurableLogger {
+    this.cachedLogger ??= this.createLogger(undefined);
+    return this.cachedLogger;
+  }
+
+  configureLogger(config: LoggerConfig): void {
+    this.execution.loggerConfig = { ...this.execution.loggerConfig, ...config };
+  }
+
+  configureSerdes(config: SerdesConfig): void {
+    if (config.defaultSerdes) this.execution.serdes = config.defaultSerdes;
+    if (config.defaultCallbackDeserializer) this.execution.callbackDeserializer = config.defaultCallbackDeserializer;
+  }
+
+  get lambdaContext(): any {
+    return this.execution.lambdaContext;
+  }
+
+  get executionContext(): { durableExecutionArn: string } {
+    return { durableExecutionArn: this.execution.arn };
+  }
+
+  // ---- the seam operations build on -------------------------------------------------------
+
+  /**
+   * Takes the next position in this context and checks it against the record: a recorded
+   * operation with another Type, SubType or Name throws NonDeterministicExecutionError (fatal).
+   */
+  allocate(kind: OperationKind): OperationSlot {
+    const slot = new OperationSlot(this, this.ids.next(), kind);
+    const recorded = slot.current();
+    if (recorded) {
+      const mismatch =
+        recorded.Type !== kind.type ? ["type", recorded.Type, kind.type]
+        : recorded.SubType !== kind.subType ? ["subtype", recorded.SubType, kind.subType]
+        : recorded.Name !== kind.name ? ["name", recorded.Name, kind.name]
+        : undefined;
+      if (mismatch) {
+        const [field, was, now] = mismatch;
+        throw new NonDeterministicExecutionError(
+          `Non-deterministic execution detected at operation ${describe(slot.stepId, recorded.Name)}: ` +
+            `the ${field} recorded there is ${JSON.stringify(was ?? null)}, but the code now calls ` +
+            `${kind.type} ${kind.subType} ${JSON.stringify(kind.name ?? null)} (${field} ${JSON.stringify(now ?? null)}). ` +
+            `The code must make the same durable calls in the same order on every replay; move ` +
+            `non-deterministic logic (time, randomness, I/O) into steps, and deploy changed workflows ` +
+            `under a new version instead of replacing running ones.`,
+        );
+      }
+    }
+    return slot;
+  }
+
+  /**
+   * Sends an update through the batcher. Dropped (never settles) when the invocation has ended,
+   * when this context or an ancestor has finished (an orphaned child), or while only replaying.
+   */
+  checkpoint(update: OperationUpdate): Promise<void> {
+    if (this.execution.lifecycle.terminated || this.replayOnly || this.isOrphaned()) return never();
+    return this.execution.batcher.enqueue(update);
+  }
+
+  isOrphaned(): boolean {
+    for (let c: DurableContextImpl | undefined = this; c; c = c.parent) if (c.finished) return true;
+    return false;
+  }
+
+  /**
+   * Resolves with the operation once `done(operation)` holds. While it does not, the invocation
+   * counts as waiting, so it suspends if nothing else is running.
+   */
+  waitFor(slot: OperationSlot, done: (operation: Operation | undefined) => boolean): Promise<Operation> {
+    const now = slot.current();
+    if (done(now)) return Promise.resolve(now!);
+    if (this.replayOnly) return never();
+    return new Promise((resolve) => {
+      const endWaiting = this.execution.lifecycle.beginWaiting();
+      const watch = (): void => {
+        this.execution.state.watch(slot.id, (operation) => {
+          if (!done(operation)) return watch();
+          endWaiting();
+          resolve(operation);
+        });
+      };
+      watch();
+    });
+  }
+
+  /**
+   * Runs an operation: phase 1 now, phase 2 (given phase 1's value) when first awaited. A fatal
+   * DurableError from either phase ends the invocation and the promise never settles, so user
+   * code cannot swallow it.
+   */
+  operation<A, T>(phase1: () => Promise<A>, phase2: (value: A) => Promise<T>): DurablePromise<T> {
+    const fatal = (error: unknown): Promise<never> => {
+      if (DurableError.is(error) && error.fatal) {
+        this.execution.lifecycle.fail(error);
+        return never();
+      }
+      throw error;
+    };
+    const first = eager(() => phase1().catch(fatal));
+    return new DurablePromise(() => first.then(phase2).catch(fatal));
+  }
+
+  createChild(stepId: string, replayOnly: boolean): DurableContextImpl {
+    return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly });
+  }
+
+  /** True while the code at this point already ran in an earlier invocation. */
+  isReplaying(): boolean {
+    return this.replayOnly || this.execution.state.has(hashId(this.ids.peek()));
+  }
+
+  createLogger(operationId: string | undefined): DurableLogger {
+    return createLogger({
+      executionArn: this.execution.arn,
+      operationId,
+      isReplaying: operationId === undefined ? () => this.isReplaying() : () => false,
+      config: () => this.execution.loggerConfig,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * use-durable: the runtime's public API. `withDurableExecution` and the DurableContext it hands
+ * to a handler (method names, argument order and options as in @aws/durable-execution-sdk-js
+ * 2.x), the intrinsics compiled code and plain code call, strategies, serdes and errors.
+ * What compiled code alone needs lives in ./internal.ts.
+ */
+export { withDurableExecution } from "./with-durable-execution.ts";
+export type { DurableExecutionConfig, DurableHandler, DurableLambdaHandler } from "./with-durable-execution.ts";
+export type { DurableContext } from "./durable-context.ts";
+export { DurablePromise } from "./durable-promise.ts";
+export type { DurableExecutionClient } from "./client.ts";
+export type { LambdaClientLike } from "./lambda-client.ts";
+export { context, step, sleep } from "./intrinsics.ts";
+export { configureStep } from "./tags.ts";
+export { StepSemantics } from "./step.ts";
+export type { StepConfig, StepContext, StepFunction } from "./step.ts";
+export type { ChildConfig, ChildFunction } from "./child-context.ts";
+export type { Duration } from "./duration.ts";
+export { createRetryStrategy, createLinearRetryStrategy, retryPresets, JitterStrategy } from "./retry-strategy.ts";
+export type { RetryDecision, RetryStrategy, RetryStrategyConfig, LinearRetryStrategyConfig } from "./retry-strategy.ts";
+export { defaultSerdes } from "./serdes.ts";
+export type { Serdes, SerdesContext } from "./serdes.ts";
+export type { SerdesConfig } from "./execution.ts";
+export type { DurableLogger, LoggerConfig } from "./logger.ts";
+export {
+  DurableError, DurableOperationError, ErrorCode, StepError, ChildContextError, CallbackError,
+  CallbackExternalError, CallbackTimeoutError, CallbackSubmitterError, InvokeError, WaitForConditionError,
+  PromiseCombinatorError, BatchCompletionError, StepInterruptedError, NonDeterministicExecutionError,
+  PayloadTooLargeError, SerdesError, CheckpointError, toErrorObject, fromErrorObject,
+} from "./errors.ts";
+export { OperationType, OperationStatus, OperationAction, OperationSubType, InvocationStatus } from "./wire.ts";
+export type {
+  ErrorObject, Operation, OperationUpdate, DurableExecutionInvocationInput, DurableExecutionInvocationOutput,
+} from "./wire.ts";

@@ -1,0 +1,7 @@
+/**
+ * use-durable/internal: only what compiled code imports (runtime/SPEC.md fixes each signature).
+ * Nothing here is for hand-written code; the public API is runtime/index.ts.
+ */
+export { registerStep, registerDurable } from "./tags.ts";
+export type { Fn, StepMeta, DurableMeta } from "./tags.ts";
+export { durable, enterDurable, callStep, callDurable, call } from "./dispatch.ts";

@@ -1,0 +1,76 @@
+/**
+ * `ctx.invoke(name?, functionName, input?, config?)`: a CHAINED_INVOKE operation. START carries
+ * the serialised input and `ChainedInvokeOptions { FunctionName, TenantId? }` and is awaited; the
+ * service runs the target (a durable function or a plain one) and reports the outcome, which the
+ * promise waits for (counting as pending, so the invocation suspends meanwhile). A failed, timed
+ * out or stopped target surfaces as InvokeError whose cause carries the target's message.
+ * Two leading strings read as (name, functionName), as in the official SDK 2.x.
+ */
+import { NameRule, splitName } from "./arguments.ts";
+import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
+import type { DurablePromise } from "./durable-promise.ts";
+import { DurableError, ErrorCode, InvokeError, PayloadTooLargeError } from "./errors.ts";
+import type { Serdes } from "./serdes.ts";
+import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
+import type { Operation } from "./wire.ts";
+import { Limits, OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+
+export interface InvokeConfig<I = unknown, O = unknown> {
+  /** Serialises the input. @default the context's serdes (JSON) */
+  payloadSerdes?: Serdes<I>;
+  /** Deserialises the target's result. @default the context's serdes (JSON) */
+  resultSerdes?: Serdes<O>;
+  /** Tenant the target runs for (multi-tenant functions). @default none */
+  tenantId?: string;
+}
+
+const DONE: ReadonlySet<string> = new Set([
+  OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.TIMED_OUT, OperationStatus.STOPPED,
+]);
+
+export function invoke<O>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<O> {
+  const { name, rest } = splitName("invoke", args, NameRule.stringSecond);
+  const [functionName, input, config] = rest as [unknown, unknown, InvokeConfig | undefined];
+  if (typeof functionName !== "string" || functionName.length === 0) {
+    throw new DurableError(
+      ErrorCode.INVALID_ARGUMENT,
+      `invoke${name === undefined ? "" : ` "${name}"`}: the function to invoke must be a non-empty string (a function name or ARN), got ${JSON.stringify(functionName) ?? String(functionName)}. Call it as invoke(name?, functionName, input?, config?).`,
+    );
+  }
+
+  return ctx.operation(
+    async (): Promise<OperationSlot> => {
+      const slot = ctx.allocate({ type: OperationType.CHAINED_INVOKE, subType: OperationSubType.CHAINED_INVOKE, name });
+      if (!slot.current()) {
+        const what = `the input of ${slot.describe()}`;
+        const payload = await serializeWith(config?.payloadSerdes ?? ctx.execution.serdes, input, what, slot.serdesContext());
+        const bytes = utf8Bytes(payload);
+        if (bytes > Limits.OPERATION_PAYLOAD_BYTES) throw new PayloadTooLargeError(what, bytes, Limits.OPERATION_PAYLOAD_BYTES);
+        await ctx.checkpoint(
+          slot.update(OperationAction.START, {
+            ...(payload !== undefined && { Payload: payload }),
+            ChainedInvokeOptions: { FunctionName: functionName, ...(config?.tenantId && { TenantId: config.tenantId }) },
+          }),
+        );
+      }
+      return slot;
+    },
+    async (slot): Promise<O> => {
+      const op = await ctx.waitFor(slot, (o) => o !== undefined && DONE.has(o.Status));
+      return invokeOutcome<O>(op, slot, config?.resultSerdes ?? ctx.execution.serdes);
+    },
+  );
+}
+
+async function invokeOutcome<O>(op: Operation, slot: OperationSlot, serdes: Serdes<any>): Promise<O> {
+  const details = op.ChainedInvokeDetails;
+  if (op.Status === OperationStatus.SUCCEEDED) {
+    return deserializeWith<O>(serdes, details?.Result, `the result of ${slot.describe()}`, slot.serdesContext());
+  }
+  const error = details?.Error;
+  const fallback = op.Status === OperationStatus.FAILED ? "Invoke failed" : `Invoke ${op.Status.toLowerCase().replace("_", " ")}`;
+  if (!error) return Promise.reject(new InvokeError(fallback));
+  const cause = new Error(error.ErrorMessage);
+  cause.name = error.ErrorType || "Error";
+  return Promise.reject(new InvokeError(error.ErrorMessage || fallback, cause, error.ErrorData));
+}

@@ -1,0 +1,41 @@
+/**
+ * Serialization of operation results. A serdes may be sync or async (the official SDK's is async);
+ * the default is JSON, with `undefined` meaning "no payload". Failures become a SerdesError that
+ * names the operation.
+ */
+import { SerdesError } from "./errors.ts";
+
+export interface SerdesContext {
+  entityId: string;
+  durableExecutionArn: string;
+}
+
+export interface Serdes<T = unknown> {
+  serialize(value: T | undefined, context: SerdesContext): string | undefined | Promise<string | undefined>;
+  deserialize(data: string | undefined, context: SerdesContext): T | undefined | Promise<T | undefined>;
+}
+
+export const defaultSerdes: Serdes<any> = {
+  serialize: (value) => (value === undefined ? undefined : JSON.stringify(value)),
+  deserialize: (data) => (data === undefined ? undefined : JSON.parse(data)),
+};
+
+export async function serializeWith(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext): Promise<string | undefined> {
+  try {
+    return await serdes.serialize(value, context);
+  } catch (error) {
+    throw new SerdesError("serialize", what, error);
+  }
+}
+
+export async function deserializeWith<T>(serdes: Serdes<any>, data: string | undefined, what: string, context: SerdesContext): Promise<T> {
+  try {
+    return (await serdes.deserialize(data, context)) as T;
+  } catch (error) {
+    throw new SerdesError("deserialize", what, error);
+  }
+}
+
+export function utf8Bytes(text: string | undefined): number {
+  return text === undefined ? 0 : Buffer.byteLength(text, "utf8");
+}

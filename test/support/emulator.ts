@@ -1,0 +1,102 @@
+/**
+ * Runs a Lambda durable handler (ours or the official SDK's) under AWS's emulator,
+ * `LocalDurableTestRunner` with skipped time, and returns what tests assert on: status, result,
+ * error, the ordered history as [EventType, SubType, Name] tuples, the operations and the number
+ * of invocations. Hooks act on operations as they appear (for example send a callback success
+ * once a CALLBACK starts) and register functions for chained invokes.
+ *
+ * Call `startEmulator()` in beforeAll and `stopEmulator()` in afterAll of each test file.
+ */
+import type { DurableOperation, TestResultError } from "@aws/durable-execution-sdk-js-testing";
+import { LocalDurableTestRunner, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
+
+export type LambdaHandler = (event: any, context: any) => Promise<any>;
+export type HistoryEntry = [eventType: string, subType: string | undefined, name: string | undefined];
+
+export interface OperationHook {
+  /** Pick the operation by name (and optional index among same-named ones) or by position. */
+  name?: string;
+  index?: number;
+  /** When to act. @default WaitingOperationStatus.STARTED */
+  when?: WaitingOperationStatus;
+  act: (operation: DurableOperation) => unknown;
+}
+
+export interface EmulatorOptions {
+  payload?: unknown;
+  hooks?: OperationHook[];
+  /** Plain Lambda functions for chained invokes, by function name. */
+  functions?: Record<string, LambdaHandler>;
+  /** Durable functions for chained invokes, by function name. */
+  durableFunctions?: Record<string, LambdaHandler>;
+}
+
+export interface OperationRecord {
+  id: string | undefined;
+  parentId: string | undefined;
+  type: string | undefined;
+  subType: string | undefined;
+  name: string | undefined;
+  status: string | undefined;
+}
+
+export interface EmulatorRun {
+  status: string | undefined;
+  result: unknown;
+  error: TestResultError | undefined;
+  history: HistoryEntry[];
+  operations: OperationRecord[];
+  invocations: number;
+  raw: { operations: DurableOperation[]; events: unknown[] };
+}
+
+export { WaitingOperationStatus };
+
+export async function startEmulator(): Promise<void> {
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+}
+
+export async function stopEmulator(): Promise<void> {
+  await LocalDurableTestRunner.teardownTestEnvironment();
+}
+
+export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOptions = {}): Promise<EmulatorRun> {
+  const runner = new LocalDurableTestRunner({ handlerFunction: handler as never });
+  for (const [name, fn] of Object.entries(options.functions ?? {})) runner.registerFunction(name, fn as never);
+  for (const [name, fn] of Object.entries(options.durableFunctions ?? {})) runner.registerDurableFunction(name, fn as never);
+  const hookErrors: unknown[] = [];
+  const hookRuns = (options.hooks ?? []).map(async (hook) => {
+    const operation =
+      hook.name !== undefined
+        ? runner.getOperation(hook.name, hook.index)
+        : runner.getOperationByIndex(hook.index ?? 0);
+    try {
+      await operation.waitForData(hook.when ?? WaitingOperationStatus.STARTED);
+      await hook.act(operation);
+    } catch (error) {
+      hookErrors.push(error);
+    }
+  });
+  const result = await runner.run(options.payload === undefined ? {} : { payload: options.payload });
+  if (hookErrors.length > 0) throw hookErrors[0];
+  void hookRuns;
+  const events = result.getHistoryEvents();
+  const operations = result.getOperations();
+  const status = result.getStatus();
+  return {
+    status,
+    result: status === "SUCCEEDED" ? result.getResult() : undefined,
+    error: status === "SUCCEEDED" ? undefined : result.getError(),
+    history: events.map((e) => [String(e.EventType), e.SubType, e.Name]),
+    operations: operations.map((op) => ({
+      id: op.getId(),
+      parentId: op.getParentId(),
+      type: op.getType(),
+      subType: op.getSubType(),
+      name: op.getName(),
+      status: op.getStatus(),
+    })),
+    invocations: result.getInvocations().length,
+    raw: { operations, events },
+  };
+}
