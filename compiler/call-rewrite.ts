@@ -1,0 +1,66 @@
+/**
+ * Rewrites one call site into `__ud.callStep / callDurable / call(name, fn, thisArg, [args])`,
+ * keeping the callee and argument text in place (so the map is exact) and evaluating the receiver
+ * once. Returns false, touching nothing, for a form it cannot rewrite safely.
+ */
+import type { FileContext } from "./file-context.ts";
+import { newTemp } from "./file-context.ts";
+import type { TS } from "./typescript.ts";
+
+/** Side-effect-free receivers that may be evaluated twice: `a`, `this`, `a.b`, `a["k"]`. */
+function isSimple(ts: typeof TS, e: TS.Expression): boolean {
+  if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (ts.isPropertyAccessExpression(e)) return isSimple(ts, e.expression);
+  if (ts.isElementAccessExpression(e)) return isSimple(ts, e.expression) && (ts.isStringLiteral(e.argumentExpression) || ts.isNumericLiteral(e.argumentExpression));
+  return false;
+}
+
+function optionalLinks(ts: typeof TS, e: TS.Expression): number {
+  let n = 0;
+  for (let cur = e; ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur); cur = cur.expression) if (cur.questionDotToken) n++;
+  return n;
+}
+
+/** The expression before the one `?.` in a member chain (`a` in `a?.b.c`). */
+function beforeOptional(ts: typeof TS, e: TS.Expression): TS.Expression | undefined {
+  for (let cur = e; ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur); cur = cur.expression) if (cur.questionDotToken) return cur.expression;
+  return undefined;
+}
+
+export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string, name: string): boolean {
+  const { ts, s, code } = fc;
+  let callee = call.expression;
+  while (ts.isParenthesizedExpression(callee) && (ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression))) callee = callee.expression;
+  const start = call.expression.getStart();
+  const head = `${fn}(${JSON.stringify(name)}, `;
+  const text = (e: TS.Node) => code.slice(e.getStart(), e.end);
+  const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
+  const obj = isMember ? (callee as TS.PropertyAccessExpression | TS.ElementAccessExpression).expression : undefined;
+  const links = optionalLinks(ts, callee) + (call.questionDotToken ? 1 : 0);
+  if (links > 1) return false;
+
+  if (!obj || isSimple(ts, obj) || obj.kind === ts.SyntaxKind.SuperKeyword || links > 0) {
+    if (obj && !isSimple(ts, obj) && obj.kind !== ts.SyntaxKind.SuperKeyword) return false;
+    const thisText = !obj ? "undefined" : obj.kind === ts.SyntaxKind.SuperKeyword ? "this" : text(obj);
+    let guard = "";
+    if (call.questionDotToken) guard = text(callee);
+    else if (links === 1) guard = text(beforeOptional(ts, callee)!);
+    s.appendLeft(start, guard ? `(${guard} == null ? undefined : ${head}` : head);
+    s.update(call.expression.end, call.arguments.pos, `, ${thisText}, [`);
+    s.update(call.arguments.end, call.end, guard ? "]))" : "])");
+    return true;
+  }
+  // A receiver with side effects (`client().charge(x)`): evaluate it once into a temporary.
+  let access: string;
+  if (ts.isPropertyAccessExpression(callee)) access = `.${callee.name.text}`;
+  else {
+    const key = (callee as TS.ElementAccessExpression).argumentExpression;
+    if (!(ts.isStringLiteral(key) || ts.isNumericLiteral(key) || ts.isIdentifier(key))) return false;
+    access = `[${text(key)}]`;
+  }
+  const t = newTemp(fc, call);
+  s.appendLeft(obj.getStart(), `(${t} = `);
+  s.update(obj.end, call.arguments.pos, `, ${head}${t}${access}, ${t}, [`);
+  s.update(call.arguments.end, call.end, "]))");
+  return true;
+}

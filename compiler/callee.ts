@@ -1,0 +1,123 @@
+/**
+ * Classifies the callee of a call inside a durable body: statically a step, a durable function or an
+ * intrinsic; unknown (dispatched at run time by tag); or known not durable (pure, or a hazard when
+ * awaited). Pure lookup: no edits here.
+ */
+import { PUBLIC_SPECIFIER } from "./specifiers.ts";
+import { isLocal, type ModuleBinding } from "./scope.ts";
+import type { TS } from "./typescript.ts";
+
+export const INTRINSICS = ["sleep", "step", "createCallback", "waitForCallback", "waitForCondition", "invoke", "map", "parallel", "context"] as const;
+export type Intrinsic = (typeof INTRINSICS)[number];
+const INTRINSIC_SET: ReadonlySet<string> = new Set(INTRINSICS);
+
+export type CalleeKind =
+  | { kind: "step" }
+  | { kind: "durable" }
+  | { kind: "intrinsic"; op: Intrinsic }
+  /** Not known statically: dispatched at run time when awaited. `warn`: likely an external side effect. */
+  | { kind: "unknown"; warn: boolean }
+  /** Known not durable; `warn` when awaiting it re-runs a side effect on replay. */
+  | { kind: "plain"; warn: boolean };
+
+const PURE_GLOBAL_OBJECTS = new Set(["Promise", "JSON", "Object", "Array", "Math", "Number", "String", "Boolean", "Symbol", "Reflect", "BigInt", "console", "Intl", "Buffer"]);
+const PURE_GLOBAL_FNS = new Set(["structuredClone", "String", "Number", "Boolean", "BigInt", "Symbol", "parseInt", "parseFloat", "isNaN", "isFinite", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI", "queueMicrotask", "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "require"]);
+
+export interface Resolver {
+  ts: typeof TS;
+  bindings: ReadonlyMap<string, ModuleBinding>;
+  steps: ReadonlySet<string>;
+}
+
+function isRelative(source: string): boolean {
+  return source.startsWith(".") || source.startsWith("/");
+}
+
+function isStepsModule(r: Resolver, source: string): boolean {
+  return r.steps.has(source) || r.steps.has(source.replace(/\.[cm]?[jt]sx?$/, ""));
+}
+
+function fromBinding(r: Resolver, binding: ModuleBinding | undefined, member: string | undefined): CalleeKind {
+  if (!binding) return { kind: "plain", warn: true }; // an undeclared global such as fetch
+  switch (binding.kind) {
+    case "import": {
+      if (binding.source === PUBLIC_SPECIFIER) {
+        const name = binding.imported === "*" ? member : member === undefined ? binding.imported : undefined;
+        if (name !== undefined && INTRINSIC_SET.has(name)) return { kind: "intrinsic", op: name as Intrinsic };
+        return { kind: "plain", warn: false };
+      }
+      if (isStepsModule(r, binding.source)) return binding.imported === "*" || member === undefined ? { kind: "step" } : { kind: "unknown", warn: false };
+      return { kind: "unknown", warn: !isRelative(binding.source) };
+    }
+    case "function":
+    case "variable":
+      if (binding.fn && member === undefined) return { kind: binding.fn.kind };
+      if (binding.kind === "function" && member === undefined) return { kind: "plain", warn: true };
+      return { kind: "unknown", warn: binding.kind === "variable" };
+    case "class":
+      return { kind: "unknown", warn: false };
+  }
+}
+
+/** The identifier a member chain starts from (`a` in `a.b.c`), or `this`, or undefined. */
+export function chainRoot(ts: typeof TS, e: TS.Expression): TS.Identifier | TS.ThisExpression | undefined {
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  return ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword ? (e as TS.Identifier | TS.ThisExpression) : undefined;
+}
+
+export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
+  const { ts } = r;
+  let e = callee;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) {
+    if (isLocal(ts, e.text, e)) return { kind: "unknown", warn: false };
+    const binding = r.bindings.get(e.text);
+    if (!binding && PURE_GLOBAL_FNS.has(e.text)) return { kind: "plain", warn: false };
+    return fromBinding(r, binding, undefined);
+  }
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
+    const root = e.expression;
+    if (isLocal(ts, root.text, root)) return { kind: "unknown", warn: false };
+    const binding = r.bindings.get(root.text);
+    if (!binding && PURE_GLOBAL_OBJECTS.has(root.text)) return { kind: "plain", warn: false };
+    return fromBinding(r, binding, e.name.text);
+  }
+  const root = chainRoot(ts, e);
+  if (root && ts.isIdentifier(root) && !isLocal(ts, root.text, root)) {
+    const binding = r.bindings.get(root.text);
+    if (!binding && PURE_GLOBAL_OBJECTS.has(root.text)) return { kind: "plain", warn: false };
+    if (binding?.kind === "import" && binding.source === PUBLIC_SPECIFIER) return { kind: "plain", warn: false };
+    return { kind: "unknown", warn: !binding || binding.kind === "variable" || (binding.kind === "import" && !isRelative(binding.source) && !isStepsModule(r, binding.source)) };
+  }
+  return { kind: "unknown", warn: false };
+}
+
+/** Whether an intrinsic call already carries a user-given name (so the compiler adds none). */
+export function intrinsicHasName(ts: typeof TS, op: Intrinsic, args: readonly TS.Expression[]): boolean | "ambiguous" {
+  if (op === "context") return true;
+  const first = args[0];
+  if (!first) return false;
+  const isString = (e: TS.Expression | undefined) => !!e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e));
+  const isFn = (e: TS.Expression | undefined) => !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
+  const isLiteralNotString = (e: TS.Expression | undefined) => !!e && (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isNumericLiteral(e) || isFn(e));
+  if (op === "invoke") {
+    // invoke(name?, funcId, input?, config?): two leading strings mean (name, funcId), as in the SDK.
+    if (args.length >= 4) return true;
+    if (args.length === 1) return false;
+    if (isString(first) && isString(args[1])) return true;
+    if (isLiteralNotString(args[1])) return false;
+    return "ambiguous";
+  }
+  if (isString(first)) return true;
+  if (isLiteralNotString(first)) return false;
+  // Unnamed arity: sleep(d) 1, createCallback(cfg?) 1, step(fn, cfg?) 2, waitForCallback(fn, cfg?) 2,
+  // waitForCondition(fn, cfg) 2, map(items, fn, cfg?) 3, parallel(branches, cfg?) 2.
+  const maxUnnamed: Record<Exclude<Intrinsic, "context" | "invoke">, number> = { sleep: 1, createCallback: 1, step: 2, waitForCallback: 2, waitForCondition: 2, map: 3, parallel: 2 };
+  if (args.length > maxUnnamed[op]) return true;
+  const second = args[1];
+  if (op === "sleep" || args.length === 1 && op !== "createCallback") return false;
+  if (op === "step" || op === "waitForCallback" || op === "waitForCondition") return isFn(second) ? true : second && ts.isObjectLiteralExpression(second) ? false : "ambiguous";
+  if (op === "map") return args.length <= 2 || isFn(second) ? false : isFn(args[2]) ? true : "ambiguous";
+  if (op === "parallel") return second && ts.isArrayLiteralExpression(second) ? true : second && ts.isObjectLiteralExpression(second) ? false : "ambiguous";
+  return "ambiguous";
+}

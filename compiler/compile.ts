@@ -1,0 +1,82 @@
+/**
+ * compile(): the pipeline for one file. Pre-filter -> parse (positions only) -> directives ->
+ * definitions -> durable bodies and step bodies -> temporaries -> import -> map + manifest.
+ * Never throws: syntax errors and internal failures come back as diagnostics.
+ */
+import MagicString, { type SourceMap } from "magic-string";
+import { DiagnosticSink, type Diagnostic } from "./diagnostics.ts";
+import { scanDirectives } from "./directives.ts";
+import { DurableBody } from "./durable-body.ts";
+import { emitDefinitions } from "./definitions.ts";
+import { emitTemps, type FileContext } from "./file-context.ts";
+import { buildManifest, emptyManifest, type Manifest, type StepEntry } from "./manifest.ts";
+import { relativeId, resolveOptions, type CompileOptions } from "./options.ts";
+import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
+import { moduleBindings } from "./scope.ts";
+import { IMPORT_LINE } from "./specifiers.ts";
+import { checkStepBody } from "./step-body.ts";
+import { parse } from "./typescript.ts";
+import { lineColumn } from "./diagnostics.ts";
+
+export interface CompileResult {
+  code: string;
+  map: SourceMap;
+  manifest: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+function unchanged(code: string, file: string, diagnostics: Diagnostic[]): CompileResult {
+  const map = new MagicString(code).generateMap({ hires: true, source: file, file, includeContent: true });
+  return { code, map, manifest: emptyManifest(file, diagnostics), diagnostics };
+}
+
+export function compile(code: string, id: string, options?: CompileOptions): CompileResult | null {
+  if (isAlreadyCompiled(code) || !mayHaveDirective(code)) return null;
+  const opts = resolveOptions(options);
+  const file = relativeId(id, opts.root);
+  const sink = new DiagnosticSink(code, file, opts.strict);
+  try {
+    return compileParsed(code, id, file, sink, opts);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    sink.report("UD190", `Internal compiler error: ${message}. Please report it with this file.`, 0, 0);
+    return unchanged(code, file, sink.list);
+  }
+}
+
+function compileParsed(code: string, id: string, file: string, sink: DiagnosticSink, opts: ReturnType<typeof resolveOptions>): CompileResult | null {
+  const { ts, sourceFile: sf, syntaxErrors } = parse(code, id);
+  if (syntaxErrors.length > 0) {
+    for (const e of syntaxErrors) {
+      const text = ts.flattenDiagnosticMessageText(e.messageText, "\n");
+      sink.report("UD100", `Syntax error: ${text}`, e.start, e.start + (e.length || 1));
+    }
+    return unchanged(code, file, sink.list);
+  }
+  const scan = scanDirectives(ts, sf, sink);
+  if (scan.fns.size === 0) return sink.list.length > 0 ? unchanged(code, file, sink.list) : null;
+
+  const s = new MagicString(code);
+  const fc: FileContext = {
+    ts, sf, code, file, s, sink,
+    resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps },
+    fns: scan.fns, temps: new Map(), tempCount: 0,
+  };
+  emitDefinitions(fc);
+  const durable = [];
+  const steps: StepEntry[] = [];
+  for (const info of scan.fns.values()) {
+    if (info.kind === "durable") durable.push(new DurableBody(fc, info).run());
+    else {
+      checkStepBody(fc, info.node, info.name, false);
+      const { line, column } = lineColumn(code, info.node.getStart());
+      steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText()), loc: `${file}:${line}:${column}` });
+    }
+  }
+  emitTemps(fc);
+  // Same line as the user's first line, so every line number of the output matches the input.
+  const shebang = /^#![^\n]*\n/.exec(code);
+  s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE);
+  const map = s.generateMap({ hires: true, source: file, file, includeContent: true });
+  return { code: s.toString(), map, manifest: buildManifest(file, durable, steps, sink.list), diagnostics: sink.list };
+}

@@ -1,0 +1,77 @@
+/**
+ * Emits the definition side: tags every compiled step and durable function (registerStep /
+ * registerDurable / durable / enterDurable, per runtime/SPEC.md) without moving user code, and
+ * without adding lines, so line numbers in the output match the input.
+ */
+import type { FnInfo } from "./directives.ts";
+import type { FileContext } from "./file-context.ts";
+import { DEFAULT_SELF, RT } from "./specifiers.ts";
+import type { TS } from "./typescript.ts";
+
+function meta(info: FnInfo): string {
+  return `{ name: ${JSON.stringify(info.name)} }`;
+}
+
+/** The text of `<T>(a: A, b)` for the inner implementation function. */
+function signature(fc: FileContext, fn: TS.FunctionLikeDeclaration): string {
+  const { code } = fc;
+  const tp = fn.typeParameters ? `<${code.slice(fn.typeParameters.pos, fn.typeParameters.end)}>` : "";
+  return `${tp}(${code.slice(fn.parameters.pos, fn.parameters.end)})`;
+}
+
+/** Where the statement that holds a declaration ends (after `export default class C {...}` etc.). */
+function statementEnd(ts: typeof TS, node: TS.Node): number {
+  let cur = node;
+  while (cur.parent && !ts.isSourceFile(cur.parent) && !ts.isBlock(cur.parent) && !ts.isModuleBlock(cur.parent) && !ts.isCaseClause(cur.parent) && !ts.isDefaultClause(cur.parent)) cur = cur.parent;
+  return cur.end;
+}
+
+function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
+  if (fn.name) return fn.name.text;
+  // An anonymous `export default async function`: give it a name so it can reference itself.
+  const at = fn.typeParameters ? fn.typeParameters.pos - 1 : fn.parameters.pos - 1;
+  fc.s.appendLeft(at, ` ${DEFAULT_SELF}`);
+  return DEFAULT_SELF;
+}
+
+/** Body becomes `return __ud.enterDurable(self, this, arguments, async function (...) { body }, meta);` */
+function wrapBody(fc: FileContext, fn: TS.FunctionLikeDeclaration, self: string, info: FnInfo): void {
+  const body = fn.body as TS.Block;
+  const open = body.getStart() + 1;
+  fc.s.appendLeft(open, ` return ${RT.enterDurable}(${self}, this, arguments, async function ${signature(fc, fn)} {`);
+  fc.s.appendLeft(body.end - 1, `}, ${meta(info)}); `);
+}
+
+/** `async m(a) { ... }` in an object literal -> `m: wrap(async function (a) { ... }, meta)`. */
+function wrapObjectMethod(fc: FileContext, fn: TS.MethodDeclaration, wrapper: string, info: FnInfo): void {
+  const key = fc.code.slice(fn.name.getStart(), fn.name.end);
+  fc.s.appendLeft(fn.getStart(), `${key}: ${wrapper}(`);
+  fc.s.update(fn.name.getStart(), fn.name.end, "function");
+  fc.s.appendLeft(fn.end, `, ${meta(info)})`);
+}
+
+export function emitDefinitions(fc: FileContext): void {
+  const { ts, s } = fc;
+  for (const info of fc.fns.values()) {
+    const fn = info.node;
+    const register = info.kind === "step" ? RT.registerStep : RT.registerDurable;
+    if (ts.isFunctionDeclaration(fn)) {
+      const self = selfName(fc, fn);
+      if (info.kind === "durable") wrapBody(fc, fn, self, info);
+      s.appendLeft(statementEnd(ts, fn), ` ${register}(${self}, ${meta(info)});`);
+    } else if (ts.isMethodDeclaration(fn)) {
+      if (info.form === "object-method") {
+        wrapObjectMethod(fc, fn, info.kind === "step" ? RT.registerStep : RT.durable, info);
+        continue;
+      }
+      const member = ts.isIdentifier(fn.name) ? `.${fn.name.text}` : ts.isComputedPropertyName(fn.name) ? `[${fn.name.expression.getText()}]` : `[${fn.name.getText()}]`;
+      const self = `${info.className}${info.isStatic ? "" : ".prototype"}${member}`;
+      if (info.kind === "durable") wrapBody(fc, fn, self, info);
+      s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info)});`);
+    } else {
+      const wrapper = info.kind === "step" ? RT.registerStep : RT.durable;
+      s.appendLeft(fn.getStart(), `${wrapper}(`);
+      s.appendLeft(fn.end, `, ${meta(info)})`);
+    }
+  }
+}

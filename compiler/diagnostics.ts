@@ -1,0 +1,108 @@
+/**
+ * Compiler diagnostics: the code table (message templates and fixes), code frames, and printing.
+ * UD1xx are errors; UD2xx are replay hazards, warnings unless `strict`.
+ */
+
+export interface Diagnostic {
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  column: number;
+  frame: string;
+  fix?: string;
+}
+
+export const DIAGNOSTIC_FIXES = {
+  UD100: "Fix the syntax error; the file was left unchanged.",
+  UD101: 'Write "use durable" (or "use step") exactly, as the first statement of the function body.',
+  UD102: "Add `async` before the function: durable and step functions are async.",
+  UD103: "Move the directive to the first line of the function body.",
+  UD104: "Keep one directive: a durable function orchestrates, a step does the work.",
+  UD105: "Use a plain async function: generators cannot be durable or steps.",
+  UD106: "Call it from the durable function instead, or make this function durable.",
+  UD107: "Give the class a name and use a public (non-#private) method.",
+  UD190: "This is a bug in the compiler: report it with the file that triggers it.",
+  UD201: "Read the clock inside a step: `const now = await step(async () => Date.now())`.",
+  UD202: "Read the clock inside a step: `const now = await step(async () => new Date().toISOString())`.",
+  UD203: "Draw the number inside a step: `const r = await step(async () => Math.random())`.",
+  UD204: "Draw the value inside a step: `const id = await step(async () => crypto.randomUUID())`.",
+  UD205: "Measure inside a step, or use durable timestamps from the history.",
+  UD206: "Use `await sleep({ seconds: n })` from \"use-durable\": timers do not survive a suspension.",
+  UD207: 'Mark the callee "use step", wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
+  UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
+  UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;
+
+export function isHazard(code: DiagnosticCode): boolean {
+  return code.startsWith("UD2");
+}
+
+/** A 1-based line/column pair for an offset. */
+export function lineColumn(code: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = code.indexOf("\n"); i !== -1 && i < offset; i = code.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Two lines of context before the span's line, a `>` marker and carets under the span. */
+export function codeFrame(code: string, start: number, end: number): string {
+  const lines = code.split("\n");
+  const { line, column } = lineColumn(code, start);
+  const first = Math.max(1, line - 2);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const text = (lines[n - 1] ?? "").replace(/\r$/, "");
+    const gutter = String(n).padStart(width);
+    out.push(`${n === line ? ">" : " "} ${gutter} | ${text}`.trimEnd());
+    if (n === line) {
+      const spanEnd = Math.min(end - start, Math.max(1, text.length - column + 1));
+      const pad = text.slice(0, column - 1).replace(/[^\t]/g, " ");
+      out.push(`  ${" ".repeat(width)} | ${pad}${"^".repeat(Math.max(1, spanEnd))}`);
+    }
+  }
+  return out.join("\n");
+}
+
+/** `file:line:col CODE severity: message`, the frame, and `fix: ...`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.file}:${d.line}:${d.column} ${d.code} ${d.severity}: ${d.message}`;
+  return [head, d.frame, ...(d.fix ? [`fix: ${d.fix}`] : [])].join("\n");
+}
+
+/** Collects diagnostics for one file; positions are offsets into the original code. */
+export class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+
+  private readonly code: string;
+  private readonly file: string;
+  private readonly strict: boolean;
+
+  constructor(code: string, file: string, strict: boolean) {
+    this.code = code;
+    this.file = file;
+    this.strict = strict;
+  }
+
+  report(code: DiagnosticCode, message: string, start: number, end: number): void {
+    const { line, column } = lineColumn(this.code, start);
+    const severity = isHazard(code) && !this.strict ? "warning" : "error";
+    const frame = codeFrame(this.code, start, end);
+    this.list.push({ code, severity, message, file: this.file, line, column, frame, fix: DIAGNOSTIC_FIXES[code] });
+  }
+
+  hasErrors(): boolean {
+    return this.list.some((d) => d.severity === "error");
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Walks one durable function's body in source order: names and rewrites its call sites, the
+ * concurrency forms and intrinsic calls, reports hazards, and records the manifest's call tree.
+ * Nested step and durable functions are their own scope and are skipped here.
+ */
+import { classifyCallee, intrinsicHasName, type CalleeKind } from "./callee.ts";
+import { rewriteCall } from "./call-rewrite.ts";
+import { matchConcurrency, rewriteBranch, rewriteConcurrencyHead } from "./concurrency.ts";
+import type { FnInfo } from "./directives.ts";
+import type { FileContext } from "./file-context.ts";
+import { callHazard, newHazard } from "./hazards.ts";
+import { lineColumn } from "./diagnostics.ts";
+import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
+import { NameAllocator, normalizeCallee } from "./names.ts";
+import { RT } from "./specifiers.ts";
+import { checkStepBody } from "./step-body.ts";
+import type { TS } from "./typescript.ts";
+
+const INLINE_STEP_OPS = new Set(["step", "waitForCallback", "waitForCondition"]);
+
+export class DurableBody {
+  private readonly names = new NameAllocator();
+  /** Calls that are concurrency branches: dispatched even when not awaited. */
+  private readonly branchCalls = new Set<TS.Node>();
+  private forEachDepth = 0;
+  readonly entry: DurableEntry;
+  private readonly fc: FileContext;
+  private readonly info: FnInfo;
+
+  constructor(fc: FileContext, info: FnInfo) {
+    this.fc = fc;
+    this.info = info;
+    const fn = info.node;
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText()), loc: this.loc(fn.getStart()), calls: [] };
+  }
+
+  run(): DurableEntry {
+    const body = this.info.node.body;
+    if (body) this.visit(body, [], this.entry.calls);
+    return this.entry;
+  }
+
+  private loc(offset: number): string {
+    const { line, column } = lineColumn(this.fc.code, offset);
+    return `${this.fc.file}:${line}:${column}`;
+  }
+
+  private visit(node: TS.Node, enc: string[], calls: CallEntry[]): void {
+    const { ts } = this.fc;
+    if (node !== this.info.node && this.fc.fns.has(node)) return;
+    const v = (n: TS.Node | undefined, e: string[] = enc) => n && this.visit(n, e, calls);
+    if (ts.isCallExpression(node)) return this.visitCall(node, enc, calls);
+    if (ts.isNewExpression(node)) {
+      const h = newHazard(this.fc, node);
+      if (h) this.hazard(h.code, h.what, node);
+    }
+    if (ts.isIfStatement(node)) return void (v(node.expression), v(node.thenStatement, [...enc, "if"]), v(node.elseStatement, [...enc, "else"]));
+    if (ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      const label = ts.isForStatement(node) ? "for" : ts.isWhileStatement(node) ? "while" : ts.isDoStatement(node) ? "do-while" : ts.isForOfStatement(node) ? "for-of" : "for-in";
+      if (ts.isForOfStatement(node) || ts.isForInStatement(node)) v(node.expression);
+      return void ts.forEachChild(node, (c) => (ts.isForOfStatement(node) || ts.isForInStatement(node)) && c === node.expression ? undefined : v(c, [...enc, label]));
+    }
+    if (ts.isSwitchStatement(node)) return void (v(node.expression), node.caseBlock.clauses.forEach((c) => v(c, [...enc, "switch"])));
+    if (ts.isTryStatement(node)) return void (v(node.tryBlock, [...enc, "try"]), v(node.catchClause, [...enc, "catch"]), v(node.finallyBlock, [...enc, "finally"]));
+    if (ts.isConditionalExpression(node)) return void (v(node.condition), v(node.whenTrue, [...enc, "?:"]), v(node.whenFalse, [...enc, "?:"]));
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind))
+      return void (v(node.left), v(node.right, [...enc, node.operatorToken.getText()]));
+    ts.forEachChild(node, (c) => v(c));
+  }
+
+  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
+    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(), node.end);
+  }
+
+  private isAwaited(call: TS.CallExpression): boolean {
+    const { ts } = this.fc;
+    let child: TS.Node = call;
+    let p = call.parent;
+    while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p)) (child = p), (p = p.parent);
+    if (ts.isAwaitExpression(p)) return true;
+    const isAsync = (f: TS.Node | undefined) => !!f && (ts.getModifiers(f as TS.ArrowFunction) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (ts.isReturnStatement(p)) {
+      let f: TS.Node | undefined = p.parent;
+      while (f && !ts.isFunctionLike(f)) f = f.parent;
+      return isAsync(f);
+    }
+    return ts.isArrowFunction(p) && p.body === child && isAsync(p);
+  }
+
+  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
+    const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart()), enclosing: enc };
+    calls.push(entry);
+    if (this.forEachDepth > 0)
+      this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(), node.end);
+    return entry;
+  }
+
+  private visitCall(call: TS.CallExpression, enc: string[], calls: CallEntry[]): void {
+    const { ts, code } = this.fc;
+    const h = callHazard(this.fc, call);
+    if (h) this.hazard(h.code, h.what, call);
+    const conc = matchConcurrency(this.fc, call);
+    if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
+
+    const calleeText = normalizeCallee(code.slice(call.expression.getStart(), call.expression.end));
+    const kind = classifyCallee(this.fc.resolver, call.expression);
+    const visitChildren = () => {
+      this.visit(call.expression, enc, calls);
+      call.arguments.forEach((a) => this.visit(a, enc, calls));
+    };
+    if (kind.kind === "intrinsic") {
+      const name = this.names.next(calleeText);
+      const hasName = intrinsicHasName(ts, kind.op, call.arguments);
+      const first = call.arguments[0];
+      const userName = hasName === true && first && ts.isStringLiteral(first) ? first.text : name;
+      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc);
+      if (hasName === false) this.fc.s.appendLeft(first ? first.getStart() : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
+      if (INLINE_STEP_OPS.has(kind.op)) {
+        for (const a of call.arguments) {
+          if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) checkStepBody(this.fc, a, `${calleeText}(...)`, true);
+          else this.visit(a, enc, calls);
+        }
+        return;
+      }
+      return visitChildren();
+    }
+    const forEachFn = this.forEachCallback(call);
+    if (kind.kind === "step" || kind.kind === "durable" || (kind.kind === "unknown" && (this.isAwaited(call) || this.branchCalls.has(call)))) {
+      const name = this.names.next(calleeText);
+      const fn = kind.kind === "step" ? RT.callStep : kind.kind === "durable" ? RT.callDurable : RT.call;
+      if (rewriteCall(this.fc, call, fn, name)) this.record(calls, kind.kind === "unknown" ? "call" : kind.kind, name, calleeText, call, enc);
+      if (kind.kind === "unknown" && kind.warn) this.warnNotDurable(call, calleeText);
+      return visitChildren();
+    }
+    if (kind.kind === "plain" && kind.warn && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
+    if (forEachFn) {
+      this.visit(call.expression, enc, calls);
+      for (const a of call.arguments) {
+        if (a === forEachFn) this.forEachDepth++;
+        this.visit(a, [...enc, "forEach"], calls);
+        if (a === forEachFn) this.forEachDepth--;
+      }
+      return;
+    }
+    visitChildren();
+  }
+
+  private warnNotDurable(call: TS.CallExpression, calleeText: string): void {
+    this.hazard("UD207", `Awaited call \`${calleeText}\` is neither durable nor known to be pure; it runs again on every replay`, call);
+  }
+
+  private forEachCallback(call: TS.CallExpression): TS.Node | undefined {
+    const { ts } = this.fc;
+    if (!ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "forEach") return undefined;
+    return call.arguments.find((a) => (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && (ts.getModifiers(a) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword));
+  }
+
+  /** Rewrite only when some branch can hold durable work; plain `Promise.all([p, q])` stays plain. */
+  private concurrencyWorthIt(c: NonNullable<ReturnType<typeof matchConcurrency>>): boolean {
+    const { ts } = this.fc;
+    const durableCall = (e: TS.Node): boolean => {
+      while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+      if (!ts.isCallExpression(e)) return false;
+      const k: CalleeKind = classifyCallee(this.fc.resolver, e.expression);
+      return k.kind !== "plain";
+    };
+    const isAsyncFn = (f: TS.Node) => (ts.getModifiers(f as TS.ArrowFunction) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (c.form === "map") return isAsyncFn(c.fn) || (!ts.isBlock(c.fn.body) && durableCall(c.fn.body));
+    return c.elements.some((e) => durableCall(e) || (ts.isCallExpression(e) && ts.isParenthesizedExpression(e.expression) && isAsyncFn(e.expression.expression)));
+  }
+
+  private visitConcurrency(call: TS.CallExpression, c: NonNullable<ReturnType<typeof matchConcurrency>>, enc: string[], calls: CallEntry[]): void {
+    const { ts } = this.fc;
+    const name = this.names.next(c.callee);
+    const entry = this.record(calls, "concurrency", name, c.form === "map" ? `${c.callee}(map)` : c.callee, call, enc);
+    entry.branches = [];
+    rewriteConcurrencyHead(this.fc, call, c, name);
+    if (c.form === "map") {
+      this.visit(c.items, enc, calls);
+      const branch: CallEntry[] = [];
+      entry.branches.push(branch);
+      if (!ts.isBlock(c.fn.body)) {
+        let b: TS.Expression = c.fn.body;
+        while (ts.isParenthesizedExpression(b)) b = b.expression;
+        this.branchCalls.add(b);
+      }
+      this.visit(c.fn, [...enc, `${c.callee}[map]`], branch);
+      return;
+    }
+    c.elements.forEach((el, i) => {
+      const branch: CallEntry[] = [];
+      entry.branches!.push(branch);
+      const iife = rewriteBranch(this.fc, el);
+      let inner: TS.Expression = el;
+      while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+      if (!iife) this.branchCalls.add(inner);
+      this.visit(iife ?? el, [...enc, `${c.callee}[${i}]`], branch);
+    });
+  }
+}

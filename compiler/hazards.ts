@@ -1,0 +1,54 @@
+/**
+ * Sources of non-determinism in a durable body (UD201-UD206), one place with each one's reason.
+ * Only reports; never edits.
+ */
+import type { DiagnosticCode } from "./diagnostics.ts";
+import type { FileContext } from "./file-context.ts";
+import { isLocal } from "./scope.ts";
+import type { TS } from "./typescript.ts";
+
+const CRYPTO_FNS = new Set(["randomUUID", "getRandomValues", "randomBytes", "randomInt"]);
+
+function isGlobal(fc: FileContext, id: TS.Identifier, name: string): boolean {
+  return id.text === name && !fc.resolver.bindings.has(name) && !isLocal(fc.ts, name, id);
+}
+
+function member(fc: FileContext, e: TS.Expression, object: string, names: ReadonlySet<string> | string): boolean {
+  const { ts } = fc;
+  if (!ts.isPropertyAccessExpression(e)) return false;
+  const ok = typeof names === "string" ? e.name.text === names : names.has(e.name.text);
+  if (!ok) return false;
+  let obj = e.expression;
+  // globalThis.crypto.randomUUID() and window.performance.now() are the same source.
+  if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && ["globalThis", "window", "self"].includes(obj.expression.text)) obj = obj.name;
+  return ts.isIdentifier(obj) && (obj === (e.expression as TS.Node) ? isGlobal(fc, obj, object) : obj.text === object);
+}
+
+function importedFromCrypto(fc: FileContext, e: TS.Expression): boolean {
+  const { ts } = fc;
+  const id = ts.isIdentifier(e) ? e : ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) ? e.expression : undefined;
+  if (!id || isLocal(ts, id.text, id)) return false;
+  const b = fc.resolver.bindings.get(id.text);
+  if (b?.kind !== "import" || !/^(node:)?crypto$/.test(b.source)) return false;
+  const fnName = ts.isIdentifier(e) ? b.imported : (e as TS.PropertyAccessExpression).name.text;
+  return CRYPTO_FNS.has(fnName);
+}
+
+export function callHazard(fc: FileContext, call: TS.CallExpression): { code: DiagnosticCode; what: string } | undefined {
+  const { ts } = fc;
+  const e = call.expression;
+  if (member(fc, e, "Date", "now")) return { code: "UD201", what: "`Date.now()` returns a different value on every replay" };
+  if (member(fc, e, "Math", "random")) return { code: "UD203", what: "`Math.random()` returns a different value on every replay" };
+  if (member(fc, e, "crypto", CRYPTO_FNS) || importedFromCrypto(fc, e)) return { code: "UD204", what: `\`${e.getText()}()\` returns a different value on every replay` };
+  if (member(fc, e, "performance", "now")) return { code: "UD205", what: "`performance.now()` returns a different value on every replay" };
+  if (ts.isIdentifier(e) && ["setTimeout", "setInterval", "setImmediate"].some((n) => isGlobal(fc, e, n)))
+    return { code: "UD206", what: `\`${e.text}\` schedules work that is lost when the function suspends` };
+  return undefined;
+}
+
+export function newHazard(fc: FileContext, node: TS.NewExpression): { code: DiagnosticCode; what: string } | undefined {
+  const { ts } = fc;
+  if (ts.isIdentifier(node.expression) && isGlobal(fc, node.expression, "Date") && (node.arguments?.length ?? 0) === 0)
+    return { code: "UD202", what: "`new Date()` without arguments returns a different value on every replay" };
+  return undefined;
+}

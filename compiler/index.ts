@@ -1,0 +1,15 @@
+/**
+ * use-durable/compiler: turns "use durable" / "use step" functions into durable handlers.
+ * Pure: text in, text + source map + manifest + diagnostics out; no fs, no bundler, no runtime import.
+ * The dialect, the naming rule and every diagnostic are in compiler/SPEC.md.
+ */
+export { compile } from "./compile.ts";
+export type { CompileResult } from "./compile.ts";
+export type { CompileOptions, ResolvedOptions } from "./options.ts";
+export { resolveOptions } from "./options.ts";
+export type { Diagnostic, DiagnosticCode } from "./diagnostics.ts";
+export { formatDiagnostic, DIAGNOSTIC_FIXES } from "./diagnostics.ts";
+export type { Manifest, DurableEntry, StepEntry, CallEntry, CallKind } from "./manifest.ts";
+export type { OperationName } from "./names.ts";
+export { buildName, parseName, MAX_NAME_LENGTH } from "./names.ts";
+export { INTERNAL_SPECIFIER, PUBLIC_SPECIFIER } from "./specifiers.ts";

@@ -1,0 +1,91 @@
+/**
+ * What an identifier refers to: module bindings (imports, marked functions) and a lexical check for
+ * local declarations that shadow them. Syntactic only; no type checker.
+ */
+import type { FnInfo } from "./directives.ts";
+import type { TS } from "./typescript.ts";
+
+export type ModuleBinding =
+  | { kind: "import"; source: string; imported: string /* "*" for namespace, "default" */ }
+  | { kind: "function"; fn?: FnInfo }
+  | { kind: "variable"; fn?: FnInfo }
+  | { kind: "class" };
+
+export function collectNames(ts: typeof TS, name: TS.BindingName, out: string[] = []): string[] {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) collectNames(ts, el.name, out);
+  return out;
+}
+
+function unwrap(ts: typeof TS, e: TS.Expression): TS.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+export function moduleBindings(ts: typeof TS, sf: TS.SourceFile, fns: ReadonlyMap<TS.Node, FnInfo>): Map<string, ModuleBinding> {
+  const out = new Map<string, ModuleBinding>();
+  for (const stmt of sf.statements) {
+    if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && stmt.importClause) {
+      const source = stmt.moduleSpecifier.text;
+      const clause = stmt.importClause;
+      if (clause.name) out.set(clause.name.text, { kind: "import", source, imported: "default" });
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) out.set(nb.name.text, { kind: "import", source, imported: "*" });
+      if (nb && ts.isNamedImports(nb))
+        for (const el of nb.elements) out.set(el.name.text, { kind: "import", source, imported: (el.propertyName ?? el.name).text });
+    } else if (ts.isFunctionDeclaration(stmt) && stmt.name) {
+      const fn = fns.get(stmt);
+      out.set(stmt.name.text, fn ? { kind: "function", fn } : { kind: "function" });
+    } else if (ts.isClassDeclaration(stmt) && stmt.name) {
+      out.set(stmt.name.text, { kind: "class" });
+    } else if (ts.isVariableStatement(stmt)) {
+      for (const decl of stmt.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name) && decl.initializer) {
+          const init = unwrap(ts, decl.initializer);
+          const fn = fns.get(init);
+          const isFn = ts.isArrowFunction(init) || ts.isFunctionExpression(init);
+          out.set(decl.name.text, fn ? { kind: "variable", fn } : isFn ? { kind: "function" } : { kind: "variable" });
+        } else for (const n of collectNames(ts, decl.name)) out.set(n, { kind: "variable" });
+      }
+    }
+  }
+  return out;
+}
+
+function declaresIn(ts: typeof TS, statements: readonly TS.Statement[], name: string): boolean {
+  for (const s of statements) {
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name?.text === name) return true;
+    if (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
+  }
+  return false;
+}
+
+/** True when `name` is declared between `node` and the module scope (a local that shadows a module binding). */
+export function isLocal(ts: typeof TS, name: string, node: TS.Node): boolean {
+  for (let cur: TS.Node | undefined = node.parent; cur && !ts.isSourceFile(cur); cur = cur.parent) {
+    if (ts.isFunctionLike(cur)) {
+      if (cur.parameters.some((p) => collectNames(ts, p.name).includes(name))) return true;
+      if ((ts.isFunctionExpression(cur) || ts.isClassExpression(cur)) && cur.name?.text === name) return true;
+    } else if (ts.isBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur) || ts.isModuleBlock(cur)) {
+      if (declaresIn(ts, cur.statements, name)) return true;
+    } else if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer)) {
+      if (cur.initializer.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
+    } else if (ts.isCatchClause(cur) && cur.variableDeclaration) {
+      if (collectNames(ts, cur.variableDeclaration.name).includes(name)) return true;
+    }
+  }
+  return false;
+}
+
+/** True when `name` is declared inside `boundary` (at or below it) on the way up from `node`. */
+export function isDeclaredWithin(ts: typeof TS, name: string, node: TS.Node, boundary: TS.Node): boolean {
+  for (let cur: TS.Node | undefined = node; cur && cur !== boundary.parent; cur = cur.parent) {
+    if (ts.isFunctionLike(cur) && cur.parameters.some((p) => collectNames(ts, p.name).includes(name))) return true;
+    if ((ts.isBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur)) && declaresIn(ts, cur.statements, name)) return true;
+    if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer))
+      if (cur.initializer.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
+    if (ts.isCatchClause(cur) && cur.variableDeclaration && collectNames(ts, cur.variableDeclaration.name).includes(name)) return true;
+    if (cur === boundary) break;
+  }
+  return false;
+}
