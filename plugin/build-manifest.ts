@@ -3,33 +3,27 @@
 // compiler made of each durable function, which matters most when the build fails).
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { Diagnostic, Manifest } from "../compiler/index.ts";
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { Manifest } from "../compiler/index.ts";
 
 export const BUILD_MANIFEST_VERSION = 1;
 
 export interface BuildManifest {
   version: typeof BUILD_MANIFEST_VERSION;
-  /** Always "."; module paths inside are relative to the root the build used. */
+  /** Always "."; each module's `file` is relative to the root the build used, with `/`. */
   root: ".";
-  modules: ModuleEntry[];
+  /** One compiler manifest per module that holds a directive, sorted by file. */
+  modules: Manifest[];
   errors: number;
   warnings: number;
 }
 
-export interface ModuleEntry {
-  /** Path relative to root, `/` separators. */
-  file: string;
-  manifest: Manifest;
-  diagnostics: Diagnostic[];
-}
-
 export class BuildManifestCollector {
-  readonly #modules = new Map<string, ModuleEntry>();
+  readonly #modules = new Map<string, Manifest>();
 
   /** Records (or replaces, on a rebuild in watch mode) what the compiler returned for one module. */
-  set(id: string, root: string, manifest: Manifest, diagnostics: Diagnostic[]): void {
-    this.#modules.set(id, { file: toPosix(relative(root, id)), manifest, diagnostics });
+  set(id: string, manifest: Manifest): void {
+    this.#modules.set(id, manifest);
   }
 
   /** A module deleted or no longer durable must leave the manifest. */
@@ -42,20 +36,19 @@ export class BuildManifestCollector {
     let errors = 0;
     let warnings = 0;
     for (const m of modules) {
-      for (const d of m.diagnostics) d.severity === "error" ? errors++ : warnings++;
+      for (const d of m.diagnostics) {
+        if (d.severity === "error") errors++;
+        else warnings++;
+      }
     }
     return { version: BUILD_MANIFEST_VERSION, root: ".", modules, errors, warnings };
   }
 
-  /** Writes the JSON; returns the absolute path written. */
+  /** Writes the JSON (relative paths resolve against root); returns the absolute path written. */
   write(root: string, path: string): string {
     const target = isAbsolute(path) ? path : resolve(root, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
     return target;
   }
-}
-
-function toPosix(path: string): string {
-  return path.split("\\").join("/");
 }

@@ -15,35 +15,36 @@ export function errorThrows(framework: string): boolean {
   return framework === "rollup" || framework === "vite" || framework === "rolldown";
 }
 
-/** `src/a.ts:3:9: error UD201: message`, then the code frame and the fix. Line and column are 1-based. */
-export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
-  const frame = d.frame ? `\n${d.frame}` : "";
-  const fix = d.fix ? `\nfix: ${d.fix}` : "";
-  return head + frame + fix;
-}
+/** The compiler's own formatter: `file:line:col CODE severity: message`, the code frame, the fix. */
+export type FormatDiagnostic = (d: Diagnostic) => string;
 
 /**
  * Reports warnings first (a Rollup error() would end the hook), then errors. `id` is the bundler's
  * module id, so locations point at the file the bundler knows.
  */
-export function reportDiagnostics(sink: DiagnosticSink, framework: string, id: string, diagnostics: readonly Diagnostic[]): void {
+export function reportDiagnostics(
+  sink: DiagnosticSink,
+  framework: string,
+  id: string,
+  diagnostics: readonly Diagnostic[],
+  format: FormatDiagnostic,
+): void {
+  const toMessage = (d: Diagnostic) => ({
+    message: format(d),
+    id,
+    code: d.code,
+    // Bundler locations have 0-based columns (esbuild, Rollup); the compiler's are 1-based.
+    loc: { file: id, line: d.line, column: Math.max(0, d.column - 1) },
+  });
   const errors = diagnostics.filter((d) => d.severity === "error");
   for (const d of diagnostics) {
-    if (d.severity !== "error") sink.warn(toMessage(d, id));
+    if (d.severity !== "error") sink.warn(toMessage(d));
   }
   if (errors.length === 0) return;
   if (errorThrows(framework)) {
-    const first = toMessage(errors[0] as Diagnostic, id);
-    const rest = errors.slice(1).map(formatDiagnostic);
     const count = errors.length > 1 ? `${errors.length} use-durable errors:\n` : "";
-    sink.error({ ...first, message: count + [first.message, ...rest].join("\n\n") });
+    sink.error({ ...toMessage(errors[0] as Diagnostic), message: count + errors.map(format).join("\n\n") });
     return;
   }
-  for (const d of errors) sink.error(toMessage(d, id));
-}
-
-function toMessage(d: Diagnostic, id: string) {
-  // Bundler locations have 0-based columns (esbuild, Rollup); the compiler's are 1-based.
-  return { message: formatDiagnostic(d), id, code: d.code, loc: { file: id, line: d.line, column: Math.max(0, d.column - 1) } };
+  for (const d of errors) sink.error(toMessage(d));
 }

@@ -33,14 +33,14 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
       async handler(code, id) {
         const file = stripQuery(id);
-        const { compile } = await loadCompiler();
+        const { compile, formatDiagnostic } = await loadCompiler();
         const result = compile(code, file, { root: root(), strict: options.strict, steps: options.steps });
         if (result === null) {
           collector.delete(file);
           return null;
         }
-        collector.set(file, root(), result.manifest, result.diagnostics);
-        reportDiagnostics(this, meta.framework, file, result.diagnostics);
+        collector.set(file, result.manifest);
+        reportDiagnostics(this, meta.framework, file, result.diagnostics, formatDiagnostic);
         return { code: result.code, map: result.map };
       },
     },
@@ -77,5 +77,4 @@ export const unplugin: UnpluginInstance<Options | undefined, false> = createUnpl
 
 export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST } from "./options.ts";
 export type { Options, ResolvedOptions, FilterPattern } from "./options.ts";
-export type { BuildManifest, ModuleEntry } from "./build-manifest.ts";
-export { formatDiagnostic } from "./diagnostics.ts";
+export type { BuildManifest } from "./build-manifest.ts";

@@ -20,7 +20,8 @@ export async function bundleRollup(req: BundleRequest, entry: string, file: stri
         if (w.plugin === "use-durable") warnings.push(w.message);
       },
       plugins: [
-        ...(req.plugin === false ? [] : [durableRollup(req.plugin)]),
+        // Rollup has no root of its own (the plugin falls back to the cwd); a user runs it from the project.
+        ...(req.plugin === false ? [] : [durableRollup({ root: req.project, ...req.plugin })]),
         nodeResolve({ exportConditions: CONDITIONS, extensions: [".ts", ".mjs", ".js"] }),
         esbuild({ target: "node22", sourceMap: true }),
       ],
