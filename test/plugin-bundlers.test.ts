@@ -1,21 +1,21 @@
 // The same durable fixture built by esbuild, Vite, Rollup, webpack and Rspack with the plugin: every
 // bundle runs to completion under AWS's emulator with the same result and the same history, and a stack
 // trace thrown inside a step maps back to the TypeScript line through each bundler's source map.
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLERS, bundle, makeProject, type Bundler, type BundleOutcome } from "./plugin-bundle.ts";
-import { runBundle, type EmulatedRun } from "./plugin-emulator.ts";
+import { runBundle, type BundleRun } from "./plugin-emulator.ts";
+import { startEmulator, stopEmulator } from "./support/emulator.ts";
 
 const ORDER = { id: "o-17", lines: [{ sku: "abc", quantity: 2 }, { sku: "de", quantity: 1 }] };
 const EXPECTED = { orderId: "o-17", cents: 2 * 399 + 299, receipt: "receipt:o-17:1097" };
 
 let project: string;
 const builds = new Map<Bundler, BundleOutcome>();
-const runs = new Map<Bundler, EmulatedRun>();
+const runs = new Map<Bundler, BundleRun>();
 
 beforeAll(async () => {
   project = makeProject("bundlers");
@@ -27,11 +27,11 @@ beforeAll(async () => {
       plugin: { manifest: join(project, `out/${bundler}.manifest.json`) },
     }));
   }
-  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+  await startEmulator();
 });
 
 afterAll(async () => {
-  await LocalDurableTestRunner.teardownTestEnvironment();
+  await stopEmulator();
 });
 
 describe.each(BUNDLERS)("%s", (bundler) => {
@@ -47,11 +47,11 @@ describe.each(BUNDLERS)("%s", (bundler) => {
   });
 
   it("runs to completion under AWS's emulator", async () => {
-    const run = await runBundle(builds.get(bundler)?.file as string, "handler", ORDER);
-    runs.set(bundler, run);
-    expect(run.error).toBeUndefined();
-    expect(run.status).toBe("SUCCEEDED");
-    expect(run.result).toEqual(EXPECTED);
+    const outcome = await runBundle(builds.get(bundler)?.file as string, "handler", { payload: ORDER });
+    runs.set(bundler, outcome);
+    expect(outcome.run.error).toBeUndefined();
+    expect(outcome.run.status).toBe("SUCCEEDED");
+    expect(outcome.run.result).toEqual(EXPECTED);
   });
 
   it("maps a stack trace from inside a step back to the TypeScript line", () => {
@@ -71,7 +71,7 @@ describe.each(BUNDLERS)("%s", (bundler) => {
 
 describe("across bundlers", () => {
   it("gives identical histories, operation names and ids included", () => {
-    const reference = runs.get("esbuild") as EmulatedRun;
+    const reference = runs.get("esbuild") as BundleRun;
     expect(reference.history.length).toBeGreaterThan(6);
     const names = reference.history.map((e) => (e as { Name?: string }).Name).filter(Boolean);
     expect(new Set(names)).toEqual(new Set(["subtotal", "price", "sleep", "charge"]));

@@ -1,33 +1,26 @@
-// Runs a bundled handler under AWS's emulator (LocalDurableTestRunner, time skipped) and reduces the
-// history to what must be identical whichever bundler built it: event types, operation ids, names,
-// subtypes, parents and payloads, without timestamps, request ids or the execution's random id.
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+// Runs a bundled handler through the shared emulator harness (test/support/emulator.ts: AWS's
+// LocalDurableTestRunner, time skipped) and reduces the raw history to what must be identical whichever
+// bundler built it: event types, operation ids, names, subtypes, parents and payloads, without
+// timestamps, request ids or the execution's random id.
 import { pathToFileURL } from "node:url";
+import { runOnEmulator, type EmulatorOptions, type EmulatorRun, type LambdaHandler } from "./support/emulator.ts";
 
-export interface EmulatedRun {
-  status: string | undefined;
-  result: unknown;
-  error: unknown;
+export interface BundleRun {
+  run: EmulatorRun;
+  /** Comparable across bundlers. */
   history: unknown[];
 }
 
-export async function runBundle(file: string, exportName: string, payload: unknown): Promise<EmulatedRun> {
+export async function runBundle(file: string, exportName: string, options: EmulatorOptions): Promise<BundleRun> {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const handler = mod[exportName];
   if (typeof handler !== "function") throw new Error(`${file} exports no function "${exportName}"`);
-  const runner = new LocalDurableTestRunner({ handlerFunction: handler as never });
-  const run = await runner.run({ payload });
-  const status = run.getStatus();
-  return {
-    status,
-    result: status === "SUCCEEDED" ? run.getResult() : undefined,
-    error: status === "SUCCEEDED" ? undefined : run.getError().errorMessage,
-    history: normalizeHistory(run.getHistoryEvents()),
-  };
+  const run = await runOnEmulator(handler as LambdaHandler, options);
+  return { run, history: normalizeHistory(run.raw.events as ReadonlyArray<Record<string, unknown>>) };
 }
 
 // With time skipped the emulator may fold a short wait into one invocation or two, so where
-// InvocationCompleted events fall is not a property of the bundle (see the protocol notes, section 7).
+// InvocationCompleted events fall is not a property of the bundle (protocol notes, section 7).
 function normalizeHistory(events: ReadonlyArray<Record<string, unknown>>): unknown[] {
   return events
     .filter((e) => e.EventType !== "InvocationCompleted")
