@@ -93,10 +93,11 @@ export class DurableContextImpl implements DurableContext {
   private readonly ids: OperationIdCounter;
   private cachedLogger: DurableLogger | undefined;
 
-  constructor(execution: Execution, options: { stepId?: string; parent?: DurableContextImpl; replayOnly?: boolean } = {}) {
+  constructor(execution: Execution, options: { stepId?: string; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean } = {}) {
     this.execution = execution;
     this.stepId = options.stepId;
-    this.id = options.stepId === undefined ? undefined : hashId(options.stepId);
+    // A virtual child (a FLAT map item) has no CONTEXT operation: its children name its parent.
+    this.id = options.virtual ? options.parent?.id : options.stepId === undefined ? undefined : hashId(options.stepId);
     this.parent = options.parent;
     this.replayOnly = options.replayOnly ?? false;
     this.ids = new OperationIdCounter(options.stepId);
@@ -218,8 +219,8 @@ export class DurableContextImpl implements DurableContext {
     return new DurablePromise(() => first.then(phase2).catch(fatal));
   }
 
-  createChild(stepId: string, replayOnly: boolean): DurableContextImpl {
-    return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly });
+  createChild(stepId: string, replayOnly: boolean, virtual = false): DurableContextImpl {
+    return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
   }
 
   /** True while the code at this point already ran in an earlier invocation. */
