@@ -50,10 +50,14 @@ function fromBinding(r: Resolver, binding: ModuleBinding | undefined, member: st
       return { kind: "unknown", warn: !isRelative(binding.source) };
     }
     case "function":
-    case "variable":
       if (binding.fn && member === undefined) return { kind: binding.fn.kind };
-      if (binding.kind === "function" && member === undefined) return { kind: "plain", warn: true };
-      return { kind: "unknown", warn: binding.kind === "variable" };
+      return member === undefined ? { kind: "plain", warn: true } : { kind: "unknown", warn: false };
+    case "variable": {
+      if (binding.fn && member === undefined) return { kind: binding.fn.kind };
+      const fn = member !== undefined ? binding.members?.get(member) : undefined;
+      if (fn) return { kind: fn.kind };
+      return { kind: "unknown", warn: binding.external === true };
+    }
     case "class":
       return { kind: "unknown", warn: false };
   }
@@ -69,6 +73,9 @@ export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
   const { ts } = r;
   let e = callee;
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  // Inline function literals are part of the durable body; promise chaining is not an operation.
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { kind: "plain", warn: false };
+  if (ts.isPropertyAccessExpression(e) && ["then", "catch", "finally"].includes(e.name.text) && !ts.isIdentifier(e.expression)) return { kind: "plain", warn: false };
   if (ts.isIdentifier(e)) {
     if (isLocal(ts, e.text, e)) return { kind: "unknown", warn: false };
     const binding = r.bindings.get(e.text);
@@ -87,7 +94,8 @@ export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
     const binding = r.bindings.get(root.text);
     if (!binding && PURE_GLOBAL_OBJECTS.has(root.text)) return { kind: "plain", warn: false };
     if (binding?.kind === "import" && binding.source === PUBLIC_SPECIFIER) return { kind: "plain", warn: false };
-    return { kind: "unknown", warn: !binding || binding.kind === "variable" || (binding.kind === "import" && !isRelative(binding.source) && !isStepsModule(r, binding.source)) };
+    const external = binding?.kind === "variable" && binding.external === true;
+    return { kind: "unknown", warn: !binding || external || (binding.kind === "import" && !isRelative(binding.source) && !isStepsModule(r, binding.source)) };
   }
   return { kind: "unknown", warn: false };
 }

@@ -30,7 +30,7 @@ function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
   if (fn.name) return fn.name.text;
   // An anonymous `export default async function`: give it a name so it can reference itself.
   const at = fn.typeParameters ? fn.typeParameters.pos - 1 : fn.parameters.pos - 1;
-  fc.s.appendLeft(at, ` ${DEFAULT_SELF}`);
+  fc.s.appendLeft(at, /\s/.test(fc.code[at - 1] ?? "") ? DEFAULT_SELF : ` ${DEFAULT_SELF}`);
   return DEFAULT_SELF;
 }
 

@@ -159,10 +159,8 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
   const visit = (node: TS.Node): void => {
     if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) {
       const body = node.body;
-      if (body && ts.isBlock(body)) {
-        const prologue = readPrologue(ts, body.statements, body.getStart() + 1, sink);
-        check(node, prologue);
-      }
+      if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart() + 1, sink));
+      else if (body && moduleKind) check(node, { kinds: [], end: body.getStart() });
     }
     ts.forEachChild(node, visit);
   };

@@ -103,6 +103,7 @@ export class DurableBody {
     if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
 
     const calleeText = normalizeCallee(code.slice(call.expression.getStart(), call.expression.end));
+    // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
     const visitChildren = () => {
       this.visit(call.expression, enc, calls);

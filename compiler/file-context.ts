@@ -41,7 +41,7 @@ export function emitTemps(fc: FileContext): void {
     const decl = `let ${names.join(", ")};`;
     const body = fn.body!;
     const info = fc.fns.get(fn);
-    if (info) s.appendLeft(info.prologueEnd, ` ${decl}`);
+    if (info && ts.isBlock(body)) s.appendLeft(info.prologueEnd, ` ${decl}`);
     else if (ts.isBlock(body)) s.appendLeft(body.getStart() + 1, ` ${decl}`);
     else {
       s.prependLeft(body.getStart(), `{ ${decl} return (`);

@@ -51,8 +51,8 @@ export function parseName(name: string): { callee: string; ordinal: number } {
 export class NameAllocator {
   private readonly counts = new Map<string, number>();
 
-  next(calleeText: string): OperationName {
-    const callee = normalizeCallee(calleeText);
+  /** `callee` must already be normalised (see normalizeCallee). */
+  next(callee: string): OperationName {
     const ordinal = (this.counts.get(callee) ?? 0) + 1;
     this.counts.set(callee, ordinal);
     return buildName(callee, ordinal);

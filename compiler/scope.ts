@@ -8,7 +8,8 @@ import type { TS } from "./typescript.ts";
 export type ModuleBinding =
   | { kind: "import"; source: string; imported: string /* "*" for namespace, "default" */ }
   | { kind: "function"; fn?: FnInfo }
-  | { kind: "variable"; fn?: FnInfo }
+  /** `members`: for an object literal, its step / durable methods; `external`: built by `new` or a call. */
+  | { kind: "variable"; fn?: FnInfo; members?: Map<string, FnInfo>; external?: boolean }
   | { kind: "class" };
 
 export function collectNames(ts: typeof TS, name: TS.BindingName, out: string[] = []): string[] {
@@ -44,12 +45,24 @@ export function moduleBindings(ts: typeof TS, sf: TS.SourceFile, fns: ReadonlyMa
           const init = unwrap(ts, decl.initializer);
           const fn = fns.get(init);
           const isFn = ts.isArrowFunction(init) || ts.isFunctionExpression(init);
-          out.set(decl.name.text, fn ? { kind: "variable", fn } : isFn ? { kind: "function" } : { kind: "variable" });
+          if (fn) out.set(decl.name.text, { kind: "variable", fn });
+          else if (isFn) out.set(decl.name.text, { kind: "function" });
+          else if (ts.isObjectLiteralExpression(init)) out.set(decl.name.text, { kind: "variable", members: objectMembers(ts, init, fns) });
+          else out.set(decl.name.text, { kind: "variable", external: ts.isNewExpression(init) || ts.isCallExpression(init) || ts.isAwaitExpression(init) });
         } else for (const n of collectNames(ts, decl.name)) out.set(n, { kind: "variable" });
       }
     }
   }
   return out;
+}
+
+function objectMembers(ts: typeof TS, obj: TS.ObjectLiteralExpression, fns: ReadonlyMap<TS.Node, FnInfo>): Map<string, FnInfo> {
+  const members = new Map<string, FnInfo>();
+  for (const p of obj.properties) {
+    const fn = ts.isMethodDeclaration(p) ? fns.get(p) : ts.isPropertyAssignment(p) ? fns.get(unwrap(ts, p.initializer)) : undefined;
+    if (fn && p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) members.set(p.name.text, fn);
+  }
+  return members;
 }
 
 function declaresIn(ts: typeof TS, statements: readonly TS.Statement[], name: string): boolean {

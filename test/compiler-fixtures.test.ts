@@ -1,0 +1,44 @@
+/**
+ * Compiler fixtures: every folder under fixtures/ is one behaviour. `input.ts` is compiled with the
+ * folder's `options.json` (if any); the result must equal `output.ts`, `diagnostics.txt` (when there
+ * are diagnostics) and `manifest.json`. A folder with `null.txt` (which says why) expects `compile()`
+ * to return null. Update the expected files with `npx vitest run test/compiler-fixtures.test.ts -u`.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { compile, formatDiagnostic, type CompileOptions } from "../compiler/index.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const fixturesDir = join(root, "fixtures");
+const cases = readdirSync(fixturesDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(fixturesDir, d.name, "input.ts"))).map((d) => d.name).sort();
+
+export function fixtureOptions(name: string): CompileOptions {
+  const file = join(fixturesDir, name, "options.json");
+  const options = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as CompileOptions) : {};
+  return { ...options, root };
+}
+
+describe("compiler fixtures", () => {
+  it("has at least 40 behaviours", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  for (const name of cases) {
+    it(name, async () => {
+      const dir = join(fixturesDir, name);
+      const input = readFileSync(join(dir, "input.ts"), "utf8");
+      const result = compile(input, join(dir, "input.ts"), fixtureOptions(name));
+      if (existsSync(join(dir, "null.txt"))) return void expect(result).toBeNull();
+      expect(result, "compile() returned null; add null.txt if that is expected").not.toBeNull();
+      await expect(result!.code).toMatchFileSnapshot(join(dir, "output.ts"));
+      const diagnostics = result!.diagnostics.map(formatDiagnostic).join("\n\n");
+      if (diagnostics || existsSync(join(dir, "diagnostics.txt"))) await expect(diagnostics + "\n").toMatchFileSnapshot(join(dir, "diagnostics.txt"));
+      await expect(JSON.stringify(result!.manifest, null, 2) + "\n").toMatchFileSnapshot(join(dir, "manifest.json"));
+      // Idempotent on its own output.
+      const again = compile(result!.code, join(dir, "input.ts"), fixtureOptions(name));
+      expect(again === null || again.code === result!.code).toBe(true);
+    });
+  }
+});
