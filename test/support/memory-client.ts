@@ -135,7 +135,7 @@ export class MemoryClient {
   }
 
   /** Moves time forward: due waits succeed, due retries become READY. */
-  advance(seconds = Number.MAX_SAFE_INTEGER / 2000): void {
+  advance(seconds = 400 * 86_400): void {
     this.now += seconds * 1000;
     for (const op of this.operations.values()) {
       const due = (t: unknown) => t !== undefined && new Date(t as string).getTime() <= this.now;
@@ -157,11 +157,12 @@ export class MemoryClient {
 
   /** Invokes until SUCCEEDED/FAILED (or `maxInvocations`), advancing time between invocations. */
   async drive(
-    handler: (event: unknown, ctx?: unknown) => Promise<DurableExecutionInvocationOutput>,
+    handler: (event: unknown, lambdaContext: unknown) => Promise<DurableExecutionInvocationOutput>,
     maxInvocations = 50,
   ): Promise<{ output: DurableExecutionInvocationOutput; invocations: number }> {
     for (let i = 1; ; i++) {
-      const output = await handler(this.event(), {});
+      const lambdaContext = { awsRequestId: `memory-${i}`, getRemainingTimeInMillis: () => 900_000 };
+      const output = await handler(this.event(), lambdaContext);
       if (output.Status !== "PENDING" || i >= maxInvocations) return { output, invocations: i };
       this.advance();
     }
