@@ -75,6 +75,62 @@ export async function load${i}(ids: string[], fetchItem: (id: string) => Promise
   for (const id of ids) cart.add(await fetchItem(id));
   return cart;
 }
+${helpers(i)}`;
+}
+
+// Ordinary application code of the size a real module has (about 60 lines): validation, pricing
+// rules, an error class and doc comments. Both kinds of module carry it, so only the directive differs.
+function helpers(i: number): string {
+  return `
+export const Region${i} = { EU: "eu", US: "us", APAC: "apac" } as const;
+export type Region${i} = (typeof Region${i})[keyof typeof Region${i}];
+
+export class ValidationError${i} extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(\`\${field}: \${message}\`);
+    this.name = "ValidationError${i}";
+    this.field = field;
+  }
+}
+
+/**
+ * Checks an address before it is used for shipping; returns the normalised postcode.
+ * Throws ValidationError${i} naming the first bad field.
+ */
+export function validateAddress${i}(address: { street: string; city: string; postcode: string; region: Region${i} }): string {
+  if (address.street.trim() === "") throw new ValidationError${i}("street", "must not be empty");
+  if (address.city.trim() === "") throw new ValidationError${i}("city", "must not be empty");
+  const postcode = address.postcode.replace(/\\s+/g, "").toUpperCase();
+  switch (address.region) {
+    case Region${i}.EU:
+      if (!/^[0-9A-Z]{4,8}$/.test(postcode)) throw new ValidationError${i}("postcode", "is not a European postcode");
+      break;
+    case Region${i}.US:
+      if (!/^[0-9]{5}(-?[0-9]{4})?$/.test(postcode)) throw new ValidationError${i}("postcode", "is not a ZIP code");
+      break;
+    default:
+      if (postcode.length < 3) throw new ValidationError${i}("postcode", "is too short");
+  }
+  return postcode;
+}
+
+/** Discount in cents for a basket: volume tiers, then a cap so a coupon never makes an order free. */
+export function discount${i}(cents: number, quantity: number, coupon?: { percent: number; maxCents: number }): number {
+  let rate = 0;
+  if (quantity >= 100) rate = 0.15;
+  else if (quantity >= 20) rate = 0.1;
+  else if (quantity >= 5) rate = 0.05;
+  let off = Math.round(cents * rate);
+  if (coupon) off += Math.min(coupon.maxCents, Math.round((cents - off) * (coupon.percent / 100)));
+  return Math.min(off, cents - 1);
+}
+
+export function summarize${i}(orders: Array<{ cents: number; region: Region${i} }>): Record<Region${i}, number> {
+  const totals: Record<Region${i}, number> = { eu: 0, us: 0, apac: 0 };
+  for (const order of orders) totals[order.region] += order.cents;
+  return totals;
+}
 `;
 }
 
@@ -109,5 +165,5 @@ export async function handler${i}(order: Order${i}) {
   }
   return { status: "shipped", receipt, shipped };
 }
-`;
+${helpers(i)}`;
 }
