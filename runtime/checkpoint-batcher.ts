@@ -43,6 +43,7 @@ export class CheckpointBatcher {
   private scheduled = false;
   private token: string | undefined;
   private failure: unknown;
+  private stopped = false;
   private drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Requests sent so far; tests and the bench read it. */
   requests = 0;
@@ -65,10 +66,21 @@ export class CheckpointBatcher {
   enqueue(update: OperationUpdate): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.token === undefined) return Promise.reject(closedError(update));
+    if (this.stopped) return new Promise<void>(() => {});
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ update, resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Stops sending: the invocation has answered. Queued updates are dropped (their promises never
+   * settle, like any abandoned work), so nothing reaches the service after the output.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.queue = [];
+    this.head = 0;
   }
 
   /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
@@ -107,7 +119,7 @@ export class CheckpointBatcher {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.head === this.queue.length || this.failure !== undefined) return;
+    if (this.inFlight || this.head === this.queue.length || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
     this.inFlight = batch;
     this.requests++;

@@ -55,7 +55,13 @@ export function withDurableExecution<TEvent = any, TResult = any>(
       body.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })),
       execution.lifecycle.termination,
     ]);
-    return finish(execution, outcome);
+    try {
+      return await finish(execution, outcome);
+    } finally {
+      // Abandoned work (a suspended branch, a race's loser) must not checkpoint after the answer.
+      execution.lifecycle.terminate({ kind: "suspend", reason: "invocation answered" });
+      execution.batcher.stop();
+    }
   };
 }
 
