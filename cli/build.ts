@@ -18,6 +18,8 @@ export interface BuildOptions {
   strict?: boolean;
   /** Modules whose exports are all steps. @default [] */
   steps?: string[];
+  /** Extra package.json export conditions to resolve with. @default [] */
+  conditions?: string[];
   /** Minify the bundle (source maps still point at the TypeScript). @default false */
   minify?: boolean;
   /** Print esbuild's errors and warnings. @default "warning" */
@@ -59,6 +61,7 @@ export async function buildLambdas(options: BuildOptions): Promise<BuildOutcome>
       format: "esm",
       outExtension: { ".js": ".mjs" },
       external: ["@aws-sdk/*"],
+      ...(options.conditions?.length ? { conditions: options.conditions } : {}),
       sourcemap: "linked",
       minify: options.minify ?? false,
       banner: { js: REQUIRE_SHIM },

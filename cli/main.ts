@@ -18,6 +18,7 @@ Options:
   --root <dir>      root for operation names and manifest paths (default: current directory)
   --strict          replay hazards are errors, not warnings
   --steps <module>  a module whose exports are all step functions (repeatable)
+  --conditions <c>  an extra package.json export condition to resolve with (repeatable)
   --minify          minify the bundles
   --quiet           print errors only
   -h, --help        show this help
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         root: { type: "string" },
         strict: { type: "boolean" },
         steps: { type: "string", multiple: true },
+        conditions: { type: "string", multiple: true },
         minify: { type: "boolean" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -67,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(values.root !== undefined && { root: values.root }),
     strict: values.strict ?? false,
     steps: values.steps ?? [],
+    conditions: values.conditions ?? [],
     minify: values.minify ?? false,
     logLevel: values.quiet ? "error" : "warning",
   });

@@ -33,8 +33,9 @@ export function reportDiagnostics(
     message: format(d),
     id,
     code: d.code,
-    // Bundler locations have 0-based columns (esbuild, Rollup); the compiler's are 1-based.
-    loc: { file: id, line: d.line, column: Math.max(0, d.column - 1) },
+    // Rollup-family locations have 0-based columns; the compiler's are 1-based. esbuild gets none:
+    // unplugin cannot pass it the line's text, so it would print an empty frame under ours.
+    ...(framework === "esbuild" ? {} : { loc: { file: id, line: d.line, column: Math.max(0, d.column - 1) } }),
   });
   const errors = diagnostics.filter((d) => d.severity === "error");
   for (const d of diagnostics) {
