@@ -30,6 +30,8 @@ export class MemoryClient {
   omitTokenOnce = false;
   /** Delay each checkpoint by this many ms (real timers), to test in-flight behaviour. */
   latencyMs = 0;
+  /** Largest page getExecutionState returns, whatever MaxItems asks for. */
+  pageLimit = 1000;
   private tokenCounter = 0;
   private validTokens = new Set<string>();
   now = Date.UTC(2026, 0, 1);
@@ -68,7 +70,7 @@ export class MemoryClient {
   async getExecutionState(request: GetExecutionStateRequest): Promise<ExecutionStatePage> {
     const all = this.visible();
     const start = Number(request.Marker ?? 0);
-    const end = Math.min(all.length, start + (request.MaxItems ?? 100));
+    const end = Math.min(all.length, start + Math.min(request.MaxItems ?? 100, this.pageLimit));
     return { Operations: all.slice(start, end), ...(end < all.length ? { NextMarker: String(end) } : {}) };
   }
 

@@ -1,0 +1,209 @@
+/**
+ * The invocation protocol and the context's rules that are not about batching: event
+ * validation, paging and timestamps, suspension decisions, the logger, the intrinsics and the
+ * dispatch contract with compiled code (runtime/SPEC.md), and error round trips.
+ */
+import { describe, expect, test, vi } from "vitest";
+import type { DurableContext } from "../runtime/index.ts";
+import {
+  ChildContextError, DurableError, ErrorCode, StepError, configureStep, context, fromErrorObject, retryPresets,
+  sleep, step, toErrorObject, withDurableExecution,
+} from "../runtime/index.ts";
+import * as internal from "../runtime/internal.ts";
+import { MemoryClient } from "./support/memory-client.ts";
+
+const on = (service: MemoryClient, body: (input: any, ctx: DurableContext) => Promise<unknown>) =>
+  withDurableExecution(body, { durableExecutionClient: service });
+
+describe("invocation protocol", () => {
+  test("anything that is not a durable invocation is a coded error naming what is missing", async () => {
+    const handler = withDurableExecution(async () => "never");
+    for (const event of [null, "x", {}, { DurableExecutionArn: "arn" }, { DurableExecutionArn: "a", CheckpointToken: "t", InitialExecutionState: { Operations: "no" } }]) {
+      await expect(handler(event, {})).rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT });
+    }
+    await expect(handler({ DurableExecutionArn: "arn" }, {})).rejects.toThrow(/missing CheckpointToken, InitialExecutionState/);
+  });
+
+  test("pages the state with GetDurableExecutionState while NextMarker is set", async () => {
+    const service = new MemoryClient({ items: 3 });
+    const handler = on(service, async (input, ctx) => {
+      let sum = 0;
+      for (let i = 0; i < input.items; i++) sum += await ctx.step(`s${i}`, async () => i);
+      await ctx.wait({ seconds: 1 });
+      return sum;
+    });
+    expect((await handler(service.event(), {})).Status).toBe("PENDING");
+    service.advance();
+    const getState = vi.spyOn(service, "getExecutionState");
+    service.pageLimit = 1;
+    const bodies = vi.fn();
+    const replay = on(service, async (input, ctx) => {
+      let sum = 0;
+      for (let i = 0; i < input.items; i++) sum += await ctx.step(`s${i}`, async () => bodies());
+      await ctx.wait({ seconds: 1 });
+      return sum;
+    });
+    expect(await replay(service.event(2), {})).toEqual({ Status: "SUCCEEDED", Result: "3" });
+    // 5 operations (EXECUTION, 3 steps, the wait): 2 on the event, then 3 pages of 1
+    expect(getState).toHaveBeenCalledTimes(3);
+    expect(getState.mock.calls.map(([r]) => r.Marker)).toEqual(["2", "3", "4"]);
+    expect(bodies).not.toHaveBeenCalled();
+  });
+
+  test("timestamps as ISO strings, Dates or epoch numbers all drive retries and waits", async () => {
+    for (const form of [(d: string) => d, (d: string) => new Date(d), (d: string) => Date.parse(d)]) {
+      const service = new MemoryClient({});
+      const handler = on(service, async (_i, ctx) => ctx.wait({ seconds: 5 }));
+      await handler(service.event(), {});
+      const event = service.event();
+      for (const op of event.InitialExecutionState.Operations ?? []) {
+        if (op.WaitDetails?.ScheduledEndTimestamp) op.WaitDetails.ScheduledEndTimestamp = form(op.WaitDetails.ScheduledEndTimestamp as string);
+        if (op.StartTimestamp) op.StartTimestamp = form(op.StartTimestamp as string);
+      }
+      expect(await handler(event, {})).toEqual({ Status: "PENDING" });
+    }
+  });
+});
+
+describe("suspension", () => {
+  test("PENDING waits for running steps: a wait and a slow step in parallel suspend only after the step is checkpointed", async () => {
+    const service = new MemoryClient({});
+    const handler = on(service, async (_i, ctx) => {
+      await Promise.all([ctx.wait({ seconds: 60 }), ctx.step("slow", () => new Promise((r) => setTimeout(() => r("s"), 30)))]);
+      return "done";
+    });
+    expect(await handler(service.event(), {})).toEqual({ Status: "PENDING" });
+    expect(service.updates().map((u) => `${u.Type}:${u.Action}`)).toEqual(["WAIT:START", "STEP:START", "STEP:SUCCEED"]);
+    service.advance();
+    expect(await handler(service.event(), {})).toEqual({ Status: "SUCCEEDED", Result: '"done"' });
+  });
+
+  test("a wait created but not yet awaited does not suspend the invocation while work continues", async () => {
+    const service = new MemoryClient({});
+    const order: string[] = [];
+    const handler = on(service, async (_i, ctx) => {
+      const later = ctx.wait("later", { seconds: 60 });
+      await new Promise((r) => setTimeout(r, 10));
+      order.push(await ctx.step("meanwhile", async () => "ran"));
+      await later;
+      return order;
+    });
+    expect(await handler(service.event(), {})).toEqual({ Status: "PENDING" });
+    expect(order).toEqual(["ran"]);
+  });
+
+  test("a handler blocked on a promise that never settles is not answered PENDING when nothing is pending", async () => {
+    const service = new MemoryClient({});
+    const handler = on(service, async () => new Promise(() => {}));
+    const answer = await Promise.race([handler(service.event(), {}), new Promise((r) => setTimeout(() => r("still running"), 50))]);
+    expect(answer).toBe("still running");
+  });
+
+  test("a retry waits for its timer: the invocation suspends, the next one runs the next attempt", async () => {
+    const service = new MemoryClient({});
+    let attempts = 0;
+    const handler = on(service, async (_i, ctx) => ctx.step("flaky", async ({ attempt }) => {
+      attempts++;
+      if (attempt < 2) throw new Error("first fails");
+      return attempt;
+    }));
+    const { output, invocations } = await service.drive(handler);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "2" });
+    expect(invocations).toBe(2);
+    expect(attempts).toBe(2);
+    expect(service.updates().map((u) => u.Action)).toEqual(["START", "RETRY", "START", "SUCCEED"]);
+  });
+});
+
+describe("logger", () => {
+  test("records carry the execution ARN and operation id, and are silent while replaying", async () => {
+    const service = new MemoryClient({});
+    const records: unknown[][] = [];
+    const customLogger = { info: (...args: unknown[]) => records.push(args) };
+    const handler = on(service, async (_i, ctx) => {
+      ctx.configureLogger({ customLogger });
+      ctx.logger.info("before wait");
+      await ctx.step("s", async ({ logger }) => logger.info("in step"));
+      await ctx.wait({ seconds: 1 });
+      ctx.logger.info("after wait");
+    });
+    await service.drive(handler);
+    expect(records.map((r) => r[0])).toEqual(["before wait", "in step", "after wait"]);
+    expect(records[1]![1]).toEqual({ executionArn: service.event().DurableExecutionArn, operationId: "c4ca4238a0b92382" });
+    expect(records[0]![1]).toMatchObject({ operationId: undefined });
+  });
+
+  test("the default logger writes one JSON record per call", async () => {
+    const service = new MemoryClient({});
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    await on(service, async (_i, ctx) => ctx.logger.info("hello", { a: 1 }))(service.event(), {});
+    const record = JSON.parse(String(info.mock.calls[0]![0]));
+    info.mockRestore();
+    expect(record).toMatchObject({ level: "INFO", message: "hello", params: [{ a: 1 }], executionArn: service.event().DurableExecutionArn });
+  });
+});
+
+describe("intrinsics and the compiled-code contract", () => {
+  test("step, sleep and context find the current context; outside one, or inside a step, they say where to call them", async () => {
+    expect(() => context()).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IN_DURABLE_CONTEXT }));
+    expect(() => step(async () => 1)).toThrow(/outside a durable function/);
+    const service = new MemoryClient({});
+    const handler = on(service, async () => {
+      const a = await step("a", async () => 1);
+      const inner = await context().runInChildContext("child", async () => step("b", async () => 2));
+      let inside = "";
+      await step("c", async () => {
+        try {
+          await sleep({ seconds: 1 });
+        } catch (error) {
+          inside = (error as DurableError).code;
+        }
+      });
+      return [a, inner, inside];
+    });
+    expect(await handler(service.event(), {})).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify([1, 2, ErrorCode.INSIDE_STEP]) });
+  });
+
+  test("callStep, callDurable, call, durable and enterDurable follow the dispatch rules", async () => {
+    const charge = internal.registerStep(async function charge(cents: number) {
+      return cents * 2;
+    }, { name: "charge" });
+    configureStep(charge, { retryStrategy: retryPresets.noRetry });
+    const plain = async (x: number) => x + 1;
+    const sub = internal.durable(async (x: number) => {
+      const doubled = await internal.callStep("charge", charge, undefined, [x]);
+      return internal.call("plain", plain, undefined, [doubled]);
+    }, { name: "sub" });
+    async function main(this: unknown, input: { x: number }): Promise<unknown> {
+      return internal.enterDurable(main, this, arguments, async function (input: { x: number }) {
+        const viaCompiler = await internal.callDurable("sub", sub, undefined, [input.x]);
+        const viaTag = await internal.call("sub#2", sub, undefined, [10]);
+        const uncompiled = await sub(100); // rule 2: a child context named after the function
+        return [viaCompiler, viaTag, uncompiled];
+      }, { name: "main" });
+    }
+    internal.registerDurable(main, { name: "main" });
+
+    await expect(sub(1)).rejects.toMatchObject({ code: ErrorCode.NOT_DEPLOYED, message: expect.stringMatching(/"sub".*Deploy it/) });
+    // rule 3: called with a durable invocation event and no context, it is the Lambda handler
+    const service = new MemoryClient({ x: 5 });
+    const output = await main({ ...service.event(), durableExecutionClient: service } as never);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify([11, 21, 201]) });
+    const starts = service.updates().filter((u) => u.Action === "START").map((u) => `${u.Type}:${u.Name}`);
+    expect(starts).toEqual(["CONTEXT:sub", "STEP:charge", "CONTEXT:sub#2", "STEP:charge", "CONTEXT:sub", "STEP:charge"]);
+  }, 10_000);
+});
+
+describe("errors", () => {
+  test("toErrorObject / fromErrorObject rebuild operation errors by ErrorType and wrap others in StepError", () => {
+    const rebuilt = fromErrorObject(toErrorObject(new TypeError("bad")));
+    expect(rebuilt).toBeInstanceOf(StepError);
+    expect(rebuilt.message).toBe("bad");
+    expect((rebuilt.cause as Error).name).toBe("TypeError");
+    const child = fromErrorObject(toErrorObject(new ChildContextError("inner failed", undefined, "data")));
+    expect(child).toBeInstanceOf(ChildContextError);
+    expect(child.errorData).toBe("data");
+    expect(DurableError.is(child)).toBe(true);
+    expect(toErrorObject("a string")).toEqual({ ErrorMessage: "Unknown error" });
+  });
+});
