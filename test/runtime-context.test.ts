@@ -174,7 +174,7 @@ describe("intrinsics and the compiled-code contract", () => {
       const doubled = await internal.callStep("charge", charge, undefined, [x]);
       return internal.call("plain", plain, undefined, [doubled]);
     }, { name: "sub" });
-    async function main(this: unknown, input: { x: number }): Promise<unknown> {
+    async function main(this: unknown, _input: { x: number }): Promise<unknown> {
       return internal.enterDurable(main, this, arguments, async function (input: { x: number }) {
         const viaCompiler = await internal.callDurable("sub", sub, undefined, [input.x]);
         const viaTag = await internal.call("sub#2", sub, undefined, [10]);
