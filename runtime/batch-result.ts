@@ -9,7 +9,7 @@
  */
 import { CompletionReason } from "./completion.ts";
 import type { CompletionReason as CompletionReasonType } from "./completion.ts";
-import { BatchCompletionError, fromErrorObject, toErrorObject } from "./errors.ts";
+import { BatchCompletionError, DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./errors.ts";
 
 export const BatchItemStatus = { SUCCEEDED: "SUCCEEDED", FAILED: "FAILED", STARTED: "STARTED" } as const;
 export type BatchItemStatus = (typeof BatchItemStatus)[keyof typeof BatchItemStatus];
@@ -144,13 +144,13 @@ const STATUSES = new Set<string>(Object.values(BatchItemStatus));
 export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec): BatchResult<R> {
   const parsed: unknown = JSON.parse(payload);
   if (!isRecord(parsed) || !Array.isArray(parsed["all"]) || !REASONS.has(String(parsed["completionReason"]))) {
-    throw new TypeError(
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, 
       `A map/parallel result payload must be {"all":[...],"completionReason":...}; got ${payload.slice(0, 120)}`,
     );
   }
   const items = (parsed["all"] as unknown[]).map((raw, position): BatchItem<R> => {
     if (!isRecord(raw) || typeof raw["index"] !== "number" || !STATUSES.has(String(raw["status"]))) {
-      throw new TypeError(`Entry ${position} of a map/parallel result payload is not {index, status}: ${JSON.stringify(raw)}`);
+      throw new DurableError(ErrorCode.INVALID_ARGUMENT, `Entry ${position} of a map/parallel result payload is not {index, status}: ${JSON.stringify(raw)}`);
     }
     const item: BatchItem<R> = { index: raw["index"], status: raw["status"] as BatchItemStatus };
     if ("result" in raw) item.result = raw["result"] as R;

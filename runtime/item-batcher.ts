@@ -5,6 +5,7 @@
  * Pure: the same items and limits give the same groups on every replay, since item ids follow the
  * group order. An item bigger than `maxBytesPerBatch` on its own still gets a group to itself.
  */
+import { DurableError, ErrorCode } from "./errors.ts";
 
 export interface ItemBatcher {
   /** Items per group. @default unlimited */
@@ -18,10 +19,10 @@ export function batchItems(items: readonly unknown[], batcher: ItemBatcher): num
   const maxItems = batcher.maxItemsPerBatch ?? Infinity;
   const maxBytes = batcher.maxBytesPerBatch ?? Infinity;
   if (!(maxItems >= 1) || (maxItems !== Infinity && !Number.isInteger(maxItems))) {
-    throw new RangeError(`itemBatcher.maxItemsPerBatch must be a whole number >= 1, got ${String(batcher.maxItemsPerBatch)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `itemBatcher.maxItemsPerBatch must be a whole number >= 1, got ${String(batcher.maxItemsPerBatch)}`);
   }
   if (!(maxBytes >= 1)) {
-    throw new RangeError(`itemBatcher.maxBytesPerBatch must be >= 1, got ${String(batcher.maxBytesPerBatch)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `itemBatcher.maxBytesPerBatch must be >= 1, got ${String(batcher.maxBytesPerBatch)}`);
   }
   const groups: number[][] = [];
   let current: number[] = [];

@@ -5,6 +5,7 @@
  * items of a batch start in index order: operation ids inside a map are minted in start order and
  * must not depend on which earlier item finished first.
  */
+import { DurableError, ErrorCode } from "./errors.ts";
 export class Semaphore {
   private available: number;
   private readonly waiters: Array<() => void> = [];
@@ -12,7 +13,7 @@ export class Semaphore {
   /** `permits` may be Infinity (no limit). */
   constructor(permits: number) {
     if (!(permits >= 1)) {
-      throw new RangeError(`Semaphore needs at least 1 permit, got ${String(permits)}`);
+      throw new DurableError(ErrorCode.INVALID_ARGUMENT, `Semaphore needs at least 1 permit, got ${String(permits)}`);
     }
     this.available = permits;
   }

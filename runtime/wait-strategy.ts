@@ -7,10 +7,9 @@
  */
 import { durationToSeconds } from "./duration.ts";
 import type { Duration } from "./duration.ts";
-import { WaitForConditionError } from "./errors.ts";
+import { DurableError, ErrorCode, WaitForConditionError } from "./errors.ts";
+import { JitterStrategy, applyJitter } from "./retry-strategy.ts";
 
-export const WaitJitter = { NONE: "NONE", FULL: "FULL", HALF: "HALF" } as const;
-export type WaitJitter = (typeof WaitJitter)[keyof typeof WaitJitter];
 
 export type WaitStrategyDecision = { shouldContinue: false } | { shouldContinue: true; delay: { seconds: number } };
 export type WaitStrategy<T> = (state: T, attemptsMade: number) => WaitStrategyDecision;
@@ -27,7 +26,7 @@ export interface WaitStrategyConfig<T> {
   /** Growth of the delay per attempt. @default 1.5 */
   backoffRate?: number;
   /** @default "FULL" (uniform in [0, delay]) */
-  jitter?: WaitJitter;
+  jitter?: JitterStrategy;
 }
 
 export const WAIT_STRATEGY_DEFAULTS = {
@@ -35,7 +34,7 @@ export const WAIT_STRATEGY_DEFAULTS = {
   initialDelay: { seconds: 5 },
   maxDelay: { seconds: 300 },
   backoffRate: 1.5,
-  jitter: WaitJitter.FULL,
+  jitter: JitterStrategy.FULL,
 } as const;
 
 /** What a strategy throws when the condition is still unmet after `maxAttempts` polls. */
@@ -47,7 +46,7 @@ export function exhaustedError(attempts: number): WaitForConditionError {
 
 export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrategy<T> {
   if (typeof config?.shouldContinuePolling !== "function") {
-    throw new TypeError("createWaitStrategy needs a shouldContinuePolling(state) function, e.g. createWaitStrategy({ shouldContinuePolling: (s) => !s.done })");
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, "createWaitStrategy needs a shouldContinuePolling(state) function, e.g. createWaitStrategy({ shouldContinuePolling: (s) => !s.done })");
   }
   const maxAttempts = config.maxAttempts ?? WAIT_STRATEGY_DEFAULTS.maxAttempts;
   const backoffRate = config.backoffRate ?? WAIT_STRATEGY_DEFAULTS.backoffRate;
@@ -55,21 +54,15 @@ export function createWaitStrategy<T>(config: WaitStrategyConfig<T>): WaitStrate
   const initial = durationToSeconds(config.initialDelay ?? WAIT_STRATEGY_DEFAULTS.initialDelay, "createWaitStrategy initialDelay");
   const max = durationToSeconds(config.maxDelay ?? WAIT_STRATEGY_DEFAULTS.maxDelay, "createWaitStrategy maxDelay");
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
-    throw new RangeError(`createWaitStrategy: maxAttempts must be a whole number >= 1, got ${String(maxAttempts)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `createWaitStrategy: maxAttempts must be a whole number >= 1, got ${String(maxAttempts)}`);
   }
   if (!(backoffRate >= 1)) {
-    throw new RangeError(`createWaitStrategy: backoffRate must be >= 1, got ${String(backoffRate)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `createWaitStrategy: backoffRate must be >= 1, got ${String(backoffRate)}`);
   }
   return (state, attemptsMade) => {
     if (!config.shouldContinuePolling(state)) return { shouldContinue: false };
     if (attemptsMade >= maxAttempts) throw exhaustedError(maxAttempts);
     const base = Math.min(initial * backoffRate ** (attemptsMade - 1), max);
-    return { shouldContinue: true, delay: { seconds: Math.max(1, Math.round(applyJitter(base, jitter))) } };
+    return { shouldContinue: true, delay: { seconds: applyJitter(base, jitter) } };
   };
-}
-
-function applyJitter(delay: number, jitter: WaitJitter): number {
-  if (jitter === WaitJitter.FULL) return Math.random() * delay;
-  if (jitter === WaitJitter.HALF) return delay / 2 + Math.random() * (delay / 2);
-  return delay;
 }

@@ -1,0 +1,40 @@
+/**
+ * `ctx.parallel(name?, branches, config?)`: each branch (a function of a context, or
+ * `{ name, func }`) in its own child context (ParallelBranch, named "parallel-branch-<i>" unless
+ * given), run by the concurrent executor. Resolves to a BatchResult and never throws for a
+ * branch's failure.
+ */
+import { NameRule, splitName } from "./arguments.ts";
+import type { BatchResult } from "./batch-result.ts";
+import { checkBatchConfig, runBatch } from "./batch-operation.ts";
+import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
+import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
+import type { DurablePromise } from "./durable-promise.ts";
+import { DurableError, ErrorCode } from "./errors.ts";
+
+export type ParallelFunction<R> = (context: DurableContext) => R | Promise<R>;
+export interface NamedParallelBranch<R> {
+  name?: string;
+  func: ParallelFunction<R>;
+}
+export type ParallelBranch<R> = ParallelFunction<R> | NamedParallelBranch<R>;
+export type ParallelConfig<R> = BatchConfig<R>;
+
+export function parallel<R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {
+  const { name, rest } = splitName("parallel", args, NameRule.stringOrUndefinedFirst);
+  const [branches, config] = rest as [ReadonlyArray<ParallelBranch<R>>, ParallelConfig<R> | undefined];
+  const where = `parallel${name === undefined ? "" : ` "${name}"`}`;
+  if (!Array.isArray(branches)) {
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branches must be an array of functions or { name, func } objects, got ${branches === null ? "null" : typeof branches}.`);
+  }
+  checkBatchConfig("parallel", config);
+  const units: BatchUnit<R>[] = branches.map((branch, index) => {
+    const func = typeof branch === "function" ? branch : branch?.func;
+    if (typeof func !== "function") {
+      throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branch ${index} is neither a function nor a { name, func } object.`);
+    }
+    const given = typeof branch === "function" ? undefined : branch.name;
+    return { name: given ?? `parallel-branch-${index}`, run: async (child: DurableContext) => func(child) };
+  });
+  return runBatch(ctx, "parallel", name, units, config);
+}
