@@ -17,6 +17,21 @@ import type { SerdesContext } from "./serdes.ts";
 import type { StepConfig, StepFunction } from "./step.ts";
 import { step } from "./step.ts";
 import { wait } from "./wait.ts";
+import type { BatchResult } from "./batch-result.ts";
+import { createCallback } from "./callback.ts";
+import type { CreateCallbackConfig, CreateCallbackResult } from "./callback.ts";
+import { invoke } from "./invoke.ts";
+import type { InvokeConfig } from "./invoke.ts";
+import { map } from "./map.ts";
+import type { MapConfig, MapFunction } from "./map.ts";
+import { parallel } from "./parallel.ts";
+import type { ParallelBranch, ParallelConfig } from "./parallel.ts";
+import { promiseCombinators } from "./promise-combinators.ts";
+import type { DurablePromiseCombinators } from "./promise-combinators.ts";
+import { waitForCallback } from "./wait-for-callback.ts";
+import type { WaitForCallbackConfig, WaitForCallbackSubmitter } from "./wait-for-callback.ts";
+import { waitForCondition } from "./wait-for-condition.ts";
+import type { WaitForConditionCheck, WaitForConditionConfig } from "./wait-for-condition.ts";
 import type { Operation, OperationAction, OperationType, OperationUpdate } from "./wire.ts";
 
 /** The public face of a context, as in @aws/durable-execution-sdk-js 2.x. */
@@ -27,6 +42,20 @@ export interface DurableContext {
   wait(duration: Duration): DurablePromise<void>;
   runInChildContext<T>(name: string | undefined, fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
   runInChildContext<T>(fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
+  // Operations of runtime/ operations modules (callback, invoke, wait-for-*, map, parallel, combinators).
+  createCallback<T = string>(name: string | undefined, config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
+  createCallback<T = string>(config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
+  waitForCallback<T = string>(name: string | undefined, submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
+  waitForCallback<T = string>(submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
+  invoke<O = unknown, I = unknown>(name: string, functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
+  invoke<O = unknown, I = unknown>(functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
+  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+  map<I, R>(name: string | undefined, items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
+  map<I, R>(items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
+  parallel<R>(name: string | undefined, branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+  parallel<R>(branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+  readonly promise: DurablePromiseCombinators;
   readonly logger: DurableLogger;
   configureLogger(config: LoggerConfig): void;
   configureSerdes(config: SerdesConfig): void;
@@ -113,6 +142,34 @@ export class DurableContextImpl implements DurableContext {
 
   runInChildContext<T>(...args: unknown[]): DurablePromise<T> {
     return runInChildContext<T>(this, args);
+  }
+
+  createCallback<T>(...args: unknown[]): DurablePromise<CreateCallbackResult<T>> {
+    return createCallback<T>(this, args);
+  }
+
+  waitForCallback<T>(...args: unknown[]): DurablePromise<T> {
+    return waitForCallback<T>(this, args);
+  }
+
+  invoke<O>(...args: unknown[]): DurablePromise<O> {
+    return invoke<O>(this, args);
+  }
+
+  waitForCondition<T>(...args: unknown[]): DurablePromise<T> {
+    return waitForCondition<T>(this, args);
+  }
+
+  map<I, R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
+    return map<I, R>(this, args);
+  }
+
+  parallel<R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
+    return parallel<R>(this, args);
+  }
+
+  get promise(): DurablePromiseCombinators {
+    return promiseCombinators(this);
   }
 
   get logger(): DurableLogger {
