@@ -5,3 +5,4 @@
 export { registerStep, registerDurable } from "./tags.ts";
 export type { Fn, StepMeta, DurableMeta } from "./tags.ts";
 export { durable, enterDurable, callStep, callDurable, call } from "./dispatch.ts";
+export { promiseAll, promiseAllSettled, promiseAny, promiseRace, mapAll } from "./js-concurrency.ts";
