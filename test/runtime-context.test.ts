@@ -194,6 +194,32 @@ describe("intrinsics and the compiled-code contract", () => {
   }, 10_000);
 });
 
+describe("durable promises", () => {
+  test("an operation that fails before anyone awaits it raises no unhandled rejection, and still rejects when awaited", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    const service = new MemoryClient({});
+    const handler = on(service, async (_i, ctx) => {
+      const failing = ctx.step("fails", async () => {
+        throw new Error("early");
+      }, { retryStrategy: retryPresets.noRetry });
+      await new Promise((r) => setTimeout(r, 20));
+      await ctx.step("other", async () => 1);
+      try {
+        await failing;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    const output = await handler(service.event(), {});
+    await new Promise((r) => setTimeout(r, 10));
+    process.off("unhandledRejection", listener);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: '"early"' });
+    expect(unhandled).toEqual([]);
+  });
+});
+
 describe("errors", () => {
   test("toErrorObject / fromErrorObject rebuild operation errors by ErrorType and wrap others in StepError", () => {
     const rebuilt = fromErrorObject(toErrorObject(new TypeError("bad")));

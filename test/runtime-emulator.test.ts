@@ -207,3 +207,26 @@ describe("runtime on AWS's emulator", () => {
     expect(run.invocations).toBe(1);
   });
 });
+
+describe("the emulator harness (test/support/emulator.ts)", () => {
+  // Exercised with the official SDK so the harness is checked independently of our operations.
+  test("hooks act on an operation once it starts, and registered functions serve chained invokes", async () => {
+    const official = await import("@aws/durable-execution-sdk-js");
+    const handler = official.withDurableExecution(async (_event: unknown, ctx) => {
+      const [answer, callbackId] = await ctx.createCallback("approval");
+      const approved = await answer;
+      const doubled = await ctx.invoke("double", "double-fn", { n: 21 });
+      return { approved, doubled, hasId: typeof callbackId === "string" };
+    });
+    const run = await runOnEmulator(handler as never, {
+      hooks: [{ name: "approval", act: (op) => op.sendCallbackSuccess(JSON.stringify("yes")) }],
+      functions: { "double-fn": async (event: { n: number }) => event.n * 2 },
+    });
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.result).toEqual({ approved: '"yes"', doubled: 42, hasId: true });
+    expect(run.history.filter(([type]) => type !== "InvocationCompleted")).toEqual([
+      START, E("CallbackStarted", "Callback", "approval"), E("CallbackSucceeded", "Callback", "approval"),
+      E("ChainedInvokeStarted", "ChainedInvoke", "double"), E("ChainedInvokeSucceeded", "ChainedInvoke", "double"), OK,
+    ]);
+  });
+});

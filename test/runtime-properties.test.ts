@@ -6,7 +6,9 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
-import { DurableError, ErrorCode, StepSemantics, defaultSerdes, retryPresets, withDurableExecution } from "../runtime/index.ts";
+import {
+  DurableError, ErrorCode, JitterStrategy, StepSemantics, createRetryStrategy, defaultSerdes, retryPresets, withDurableExecution,
+} from "../runtime/index.ts";
 import { CheckpointBatcher } from "../runtime/checkpoint-batcher.ts";
 import { durationToSeconds } from "../runtime/duration.ts";
 import { ExecutionState } from "../runtime/execution-state.ts";
@@ -230,6 +232,31 @@ describe("seed properties", () => {
       expect(output.Status).toBe("FAILED");
       expect(output).toMatchObject({ Error: { ErrorType: "NonDeterministicExecutionError" } });
     }), { numRuns: 30 });
+  });
+
+  test("retry strategies: delays follow the backoff within the jitter bounds, whole seconds >= 1, and stop at maxAttempts", () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 30 }), fc.double({ min: 1, max: 3, noNaN: true }), fc.integer({ min: 1, max: 8 }),
+      fc.constantFrom(JitterStrategy.NONE, JitterStrategy.FULL, JitterStrategy.HALF), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      (initial, rate, attempt, jitter, r) => {
+        const strategy = createRetryStrategy({ maxAttempts: 6, initialDelay: { seconds: initial }, backoffRate: rate, maxDelay: { minutes: 2 }, jitter }, () => r);
+        const decision = strategy(new Error("x"), attempt);
+        if (attempt >= 6) {
+          expect(decision).toEqual({ shouldRetry: false });
+          return;
+        }
+        const base = Math.min(initial * rate ** (attempt - 1), 120);
+        const seconds = decision.delay!.seconds!;
+        expect(Number.isInteger(seconds) && seconds >= 1).toBe(true);
+        const low = jitter === JitterStrategy.HALF ? base / 2 : jitter === JitterStrategy.FULL ? 0 : base;
+        expect(seconds).toBeGreaterThanOrEqual(Math.max(1, Math.round(low)));
+        expect(seconds).toBeLessThanOrEqual(Math.max(1, Math.round(base)));
+      },
+    ), { numRuns: 200 });
+    expect(createRetryStrategy({ retryableErrors: ["net"] })(new Error("disk full"), 1)).toEqual({ shouldRetry: false });
+    expect(createRetryStrategy({ retryableErrorTypes: [TypeError] })(new TypeError("t"), 1).shouldRetry).toBe(true);
+    expect(retryPresets.linear(new Error("x"), 3)).toEqual({ shouldRetry: true, delay: { seconds: 3 } });
+    expect(retryPresets.noRetry(new Error("x"), 1)).toEqual({ shouldRetry: false });
   });
 
   test("Lambda output matches the execution outcome: SUCCEEDED with the JSON result, FAILED with the error, PENDING on a wait", async () => {
