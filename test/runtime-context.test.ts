@@ -220,6 +220,34 @@ describe("durable promises", () => {
   });
 });
 
+describe("serdes", () => {
+  test("a value the serdes cannot handle fails the execution with a coded error naming the operation", async () => {
+    const service = new MemoryClient({});
+    const output = await on(service, async (_i, ctx) => ctx.step("big-int", async () => 10n))(service.event(), {});
+    expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorType: "SerdesError", ErrorMessage: expect.stringMatching(/serialize the value of Step "big-int" \(#1\)/) } });
+  });
+
+  test("configureSerdes replaces the default for every later operation, fresh and replayed", async () => {
+    const service = new MemoryClient({});
+    const dates = {
+      serialize: (v: unknown) => (v instanceof Date ? `date:${v.toISOString()}` : JSON.stringify(v)),
+      deserialize: (s: string | undefined) => (s?.startsWith("date:") ? new Date(s.slice(5)) : s === undefined ? undefined : JSON.parse(s)),
+    };
+    const seen: unknown[] = [];
+    const handler = on(service, async (_i, ctx) => {
+      ctx.configureSerdes({ defaultSerdes: dates });
+      const when = await ctx.step("when", async () => new Date(Date.UTC(2030, 0, 1)));
+      await ctx.wait({ seconds: 1 });
+      seen.push(when instanceof Date);
+      return (when as Date).getUTCFullYear();
+    });
+    const { output } = await service.drive(handler);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "2030" });
+    expect(seen).toEqual([true]);
+    expect(service.updates().find((u) => u.Action === "SUCCEED")?.Payload).toBe("date:2030-01-01T00:00:00.000Z");
+  });
+});
+
 describe("errors", () => {
   test("toErrorObject / fromErrorObject rebuild operation errors by ErrorType and wrap others in StepError", () => {
     const rebuilt = fromErrorObject(toErrorObject(new TypeError("bad")));
