@@ -25,6 +25,9 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
   const collector = new BuildManifestCollector();
   let bundlerRoot: string | undefined;
   const root = (): string => options.root ?? bundlerRoot ?? process.cwd();
+  const writeManifest = (): void => {
+    if (options.manifest !== false) collector.write(root(), options.manifest);
+  };
 
   return {
     name: PLUGIN_NAME,
@@ -47,9 +50,10 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
     watchChange(id, change) {
       if (change.event === "delete") collector.delete(stripQuery(id));
     },
-    buildEnd() {
-      if (options.manifest !== false) collector.write(root(), options.manifest);
-    },
+    // Written at the end of the build, so a failed build has one too, and again once output is
+    // written, because Vite empties its outDir in between (the manifest may live there).
+    buildEnd: writeManifest,
+    writeBundle: writeManifest,
     esbuild: {
       // esbuild runs onLoad callbacks in Go and only crosses into JS when the path matches, so the id
       // filter is worth repeating here as one RegExp.

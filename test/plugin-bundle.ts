@@ -4,7 +4,7 @@
 // with node_modules/use-durable linked to this repository, so `use-durable` and `use-durable/internal`
 // resolve through the package's exports map exactly as they would for a user.
 
-import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Options } from "../plugin/options.ts";
@@ -40,6 +40,9 @@ export function makeProject(name: string): string {
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   cpSync(FIXTURES, join(dir, "src"), { recursive: true });
   symlinkSync(REPO, join(dir, "node_modules", "use-durable"), "dir");
+  // Its own package scope: without it the nearest package.json would be this repository's, and
+  // `use-durable` would resolve as a self-reference instead of through node_modules.
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `plugin-${name}`, private: true, type: "module" })}\n`);
   return dir;
 }
 

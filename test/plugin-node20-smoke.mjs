@@ -5,7 +5,7 @@
 // `use-durable/esbuild`, then the `use-durable build` command, both resolving the package's dist/.
 // Plain JavaScript on purpose: Node 20 cannot run TypeScript.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -31,6 +31,7 @@ rmSync(project, { recursive: true, force: true });
 mkdirSync(join(project, "node_modules"), { recursive: true });
 cpSync(join(repo, "test/plugin-fixtures"), join(project, "src"), { recursive: true });
 symlinkSync(repo, join(project, "node_modules/use-durable"), "dir");
+writeFileSync(join(project, "package.json"), `${JSON.stringify({ name: "node20-smoke", private: true, type: "module" })}\n`);
 
 // 1. The esbuild plugin through the package's export, as `import durable from "use-durable/esbuild"`.
 const { default: durable } = await import("use-durable/esbuild");
