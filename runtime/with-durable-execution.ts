@@ -48,7 +48,7 @@ export function withDurableExecution<TEvent = any, TResult = any>(
     const state = await ExecutionState.load(input, client);
     const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
     const root = new DurableContextImpl(execution);
-    const userInput = JSON.parse(state.execution?.ExecutionDetails?.InputPayload ?? "{}") as TEvent;
+    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
 
     const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));
     const outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination = await Promise.race([
@@ -102,6 +102,19 @@ function fromTermination(termination: Termination): DurableExecutionInvocationOu
   if (termination.kind === "suspend") return { Status: "PENDING" };
   if (termination.kind === "failed") return { Status: "FAILED", Error: toErrorObject(termination.error) };
   throw termination.error;
+}
+
+function parseInput(payload: string | undefined): unknown {
+  try {
+    return JSON.parse(payload ?? "{}");
+  } catch (cause) {
+    throw new DurableError(
+      ErrorCode.INVALID_EVENT,
+      `The execution's input is not JSON (ExecutionDetails.InputPayload starts ${JSON.stringify(String(payload).slice(0, 40))}). ` +
+        `Start durable executions with a JSON payload.`,
+      { cause, fatal: "invocation" },
+    );
+  }
 }
 
 export function isDurableInvocationEvent(event: unknown): event is DurableExecutionInvocationInput {

@@ -22,6 +22,9 @@ describe("invocation protocol", () => {
       await expect(handler(event, {})).rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT });
     }
     await expect(handler({ DurableExecutionArn: "arn" }, {})).rejects.toThrow(/missing CheckpointToken, InitialExecutionState/);
+    const notJson = { DurableExecutionArn: "a", CheckpointToken: "t", InitialExecutionState: { Operations: [{ Id: "e", Type: "EXECUTION", Status: "STARTED", ExecutionDetails: { InputPayload: "{oops" } }] } };
+    await expect(withDurableExecution(async () => 1, { durableExecutionClient: new MemoryClient() })(notJson, {}))
+      .rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT, message: expect.stringMatching(/input is not JSON/) });
   });
 
   test("pages the state with GetDurableExecutionState while NextMarker is set", async () => {
