@@ -4,7 +4,7 @@
  * Never throws: syntax errors and internal failures come back as diagnostics.
  */
 import MagicString, { type SourceMap } from "magic-string";
-import { DiagnosticSink, type Diagnostic } from "./diagnostics.ts";
+import { DiagnosticSink, LineIndex, type Diagnostic } from "./diagnostics.ts";
 import { scanDirectives } from "./directives.ts";
 import { DurableBody } from "./durable-body.ts";
 import { emitDefinitions } from "./definitions.ts";
@@ -16,7 +16,6 @@ import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
 import { parse } from "./typescript.ts";
-import { lineColumn } from "./diagnostics.ts";
 
 export interface CompileResult {
   code: string;
@@ -60,7 +59,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   const fc: FileContext = {
     ts, sf, code, file, s, sink,
     resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps },
-    fns: scan.fns, temps: new Map(), tempCount: 0,
+    fns: scan.fns, temps: new Map(), tempCount: 0, lines: new LineIndex(code),
   };
   emitDefinitions(fc);
   const durable = [];
@@ -69,7 +68,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     if (info.kind === "durable") durable.push(new DurableBody(fc, info).run());
     else {
       checkStepBody(fc, info.node, info.name, false);
-      const { line, column } = lineColumn(code, info.node.getStart());
+      const { line, column } = fc.lines.at(info.node.getStart());
       steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText()), loc: `${file}:${line}:${column}` });
     }
   }

@@ -43,15 +43,29 @@ export function isHazard(code: DiagnosticCode): boolean {
   return code.startsWith("UD2");
 }
 
-/** A 1-based line/column pair for an offset. */
-export function lineColumn(code: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = code.indexOf("\n"); i !== -1 && i < offset; i = code.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
+/** Offsets -> 1-based line/column, by binary search over the line starts (built once per file). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(code: string) {
+    for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
-  return { line, column: offset - lineStart + 1 };
+
+  at(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+}
+
+/** A 1-based line/column pair for an offset (one-off; use LineIndex for many). */
+export function lineColumn(code: string, offset: number): { line: number; column: number } {
+  return new LineIndex(code).at(offset);
 }
 
 /** Two lines of context before the span's line, a `>` marker and carets under the span. */
@@ -88,6 +102,7 @@ export class DiagnosticSink {
   private readonly code: string;
   private readonly file: string;
   private readonly strict: boolean;
+  private lines: LineIndex | undefined;
 
   constructor(code: string, file: string, strict: boolean) {
     this.code = code;
@@ -96,7 +111,8 @@ export class DiagnosticSink {
   }
 
   report(code: DiagnosticCode, message: string, start: number, end: number): void {
-    const { line, column } = lineColumn(this.code, start);
+    this.lines ??= new LineIndex(this.code);
+    const { line, column } = this.lines.at(start);
     const severity = isHazard(code) && !this.strict ? "warning" : "error";
     const frame = codeFrame(this.code, start, end);
     this.list.push({ code, severity, message, file: this.file, line, column, frame, fix: DIAGNOSTIC_FIXES[code] });

@@ -138,6 +138,52 @@ function isTopLevel(ts: typeof TS, fn: FnNode, sf: TS.SourceFile): boolean {
   return ts.isVariableDeclaration(parent) && parent.parent.parent.parent === sf;
 }
 
+const DIRECTIVE_LIKE = /(["'])\s*use[\s_-]*[a-zA-Z]+\s*\1/g;
+
+/** Offsets of string literals that look like a directive ("use durable", "use durabel", "use-step", ...). */
+function directiveLikeStrings(code: string): number[] {
+  const out: number[] = [];
+  DIRECTIVE_LIKE.lastIndex = 0;
+  for (let m = DIRECTIVE_LIKE.exec(code); m; m = DIRECTIVE_LIKE.exec(code)) if (!KNOWN_OTHER.has(m[0].slice(1, -1))) out.push(m.index);
+  return out;
+}
+
+function isFunctionWithBody(ts: typeof TS, node: TS.Node): node is TS.FunctionLikeDeclaration {
+  return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) && node.body !== undefined;
+}
+
+/** The function whose body has, as a statement, the string literal starting at `offset`. */
+function functionOfDirectiveAt(ts: typeof TS, sf: TS.SourceFile, offset: number): TS.FunctionLikeDeclaration | undefined {
+  let node: TS.Node = sf;
+  for (;;) {
+    const next: TS.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    if (!next) break;
+    node = next;
+  }
+  if (!ts.isStringLiteral(node) || node.getStart(sf) !== offset || !ts.isExpressionStatement(node.parent)) return undefined;
+  const block = node.parent.parent;
+  return ts.isBlock(block) && isFunctionWithBody(ts, block.parent) && block.parent.body === block ? block.parent : undefined;
+}
+
+/** Functions a module-level directive can apply to: top-level declarations and initialisers. */
+function topLevelFunctions(ts: typeof TS, sf: TS.SourceFile): TS.FunctionLikeDeclaration[] {
+  const out: TS.FunctionLikeDeclaration[] = [];
+  const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) ? unwrap(e.expression) : e);
+  for (const s of sf.statements) {
+    if (ts.isFunctionDeclaration(s) && s.body) out.push(s);
+    else if (ts.isExportAssignment(s)) {
+      const e = unwrap(s.expression);
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) out.push(e);
+    } else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations) {
+        const e = d.initializer && unwrap(d.initializer);
+        if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
 export interface DirectiveScan {
   fns: Map<TS.Node, FnInfo>;
   moduleKind?: DirectiveKind;
@@ -156,13 +202,10 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
   const moduleKind = moduleKinds.size === 1 ? modulePrologue.kinds[0]!.kind : undefined;
   const exportedNames = exportedLocalNames(ts, sf);
 
-  const visit = (node: TS.Node): void => {
-    if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) {
-      const body = node.body;
-      if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart() + 1, sink));
-      else if (body && moduleKind) check(node, { kinds: [], end: body.getStart() });
-    }
-    ts.forEachChild(node, visit);
+  const checkFunction = (node: TS.FunctionLikeDeclaration): void => {
+    const body = node.body;
+    if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart() + 1, sink));
+    else if (body && moduleKind) check(node, { kinds: [], end: body.getStart() });
   };
 
   const check = (node: TS.FunctionLikeDeclaration, prologue: Prologue): void => {
@@ -197,6 +240,14 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
     fns.set(fn, info);
   };
 
-  ts.forEachChild(sf, visit);
+  // Only functions whose body holds a directive-like string are read (found by position, not by
+  // walking the whole tree), plus the exported top-level functions when the module has a directive.
+  const candidates = new Set<TS.FunctionLikeDeclaration>();
+  for (const offset of directiveLikeStrings(sf.text)) {
+    const fn = functionOfDirectiveAt(ts, sf, offset);
+    if (fn) candidates.add(fn);
+  }
+  if (moduleKind) for (const fn of topLevelFunctions(ts, sf)) candidates.add(fn);
+  for (const fn of [...candidates].sort((a, b) => a.pos - b.pos)) checkFunction(fn);
   return { fns, ...(moduleKind ? { moduleKind } : {}), modulePrologueEnd: modulePrologue.end };
 }

@@ -9,7 +9,6 @@ import { matchConcurrency, rewriteBranch, rewriteConcurrencyHead } from "./concu
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
-import { lineColumn } from "./diagnostics.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
 import { NameAllocator, normalizeCallee } from "./names.ts";
 import { RT } from "./specifiers.ts";
@@ -17,6 +16,8 @@ import { checkStepBody } from "./step-body.ts";
 import type { TS } from "./typescript.ts";
 
 const INLINE_STEP_OPS = new Set(["step", "waitForCallback", "waitForCondition"]);
+// SyntaxKind values of the loop statements -> their label in the manifest; filled on first use.
+const LOOP_LABELS: Record<number, string> = {};
 
 export class DurableBody {
   private readonly names = new NameAllocator();
@@ -35,37 +36,100 @@ export class DurableBody {
   }
 
   run(): DurableEntry {
+    const { ts } = this.fc;
+    if (!LOOP_LABELS[ts.SyntaxKind.ForStatement]) {
+      Object.assign(LOOP_LABELS, { [ts.SyntaxKind.ForStatement]: "for", [ts.SyntaxKind.WhileStatement]: "while", [ts.SyntaxKind.DoStatement]: "do-while", [ts.SyntaxKind.ForOfStatement]: "for-of", [ts.SyntaxKind.ForInStatement]: "for-in" });
+    }
     const body = this.info.node.body;
     if (body) this.visit(body, [], this.entry.calls);
     return this.entry;
   }
 
   private loc(offset: number): string {
-    const { line, column } = lineColumn(this.fc.code, offset);
+    const { line, column } = this.fc.lines.at(offset);
     return `${this.fc.file}:${line}:${column}`;
+  }
+
+  // The enclosing list and call list for visitChild: one bound visitor instead of a closure per node.
+  private curEnc: string[] = [];
+  private curCalls: CallEntry[] = [];
+  private readonly visitChild = (c: TS.Node): undefined => void this.visit(c, this.curEnc, this.curCalls);
+
+  private visitChildren(node: TS.Node, enc: string[], calls: CallEntry[]): void {
+    const saveEnc = this.curEnc;
+    const saveCalls = this.curCalls;
+    this.curEnc = enc;
+    this.curCalls = calls;
+    this.fc.ts.forEachChild(node, this.visitChild);
+    this.curEnc = saveEnc;
+    this.curCalls = saveCalls;
   }
 
   private visit(node: TS.Node, enc: string[], calls: CallEntry[]): void {
     const { ts } = this.fc;
+    const kind = node.kind;
+    // Types hold no run-time calls.
+    if (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) return;
     if (node !== this.info.node && this.fc.fns.has(node)) return;
-    const v = (n: TS.Node | undefined, e: string[] = enc) => n && this.visit(n, e, calls);
-    if (ts.isCallExpression(node)) return this.visitCall(node, enc, calls);
-    if (ts.isNewExpression(node)) {
-      const h = newHazard(this.fc, node);
-      if (h) this.hazard(h.code, h.what, node);
+    switch (kind) {
+      case ts.SyntaxKind.CallExpression:
+        return this.visitCall(node as TS.CallExpression, enc, calls);
+      case ts.SyntaxKind.NewExpression: {
+        const h = newHazard(this.fc, node as TS.NewExpression);
+        if (h) this.hazard(h.code, h.what, node);
+        break;
+      }
+      case ts.SyntaxKind.IfStatement: {
+        const n = node as TS.IfStatement;
+        this.visit(n.expression, enc, calls);
+        this.visit(n.thenStatement, [...enc, "if"], calls);
+        if (n.elseStatement) this.visit(n.elseStatement, [...enc, "else"], calls);
+        return;
+      }
+      case ts.SyntaxKind.ForStatement: case ts.SyntaxKind.WhileStatement: case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.ForOfStatement: case ts.SyntaxKind.ForInStatement: {
+        const label = LOOP_LABELS[node.kind]!;
+        // The iterated expression runs once, outside the loop.
+        const once = ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.expression : undefined;
+        if (once) this.visit(once, enc, calls);
+        const inner = [...enc, label];
+        ts.forEachChild(node, (c) => void (c === once ? undefined : this.visit(c, inner, calls)));
+        return;
+      }
+      case ts.SyntaxKind.SwitchStatement: {
+        const n = node as TS.SwitchStatement;
+        this.visit(n.expression, enc, calls);
+        const inner = [...enc, "switch"];
+        for (const c of n.caseBlock.clauses) this.visit(c, inner, calls);
+        return;
+      }
+      case ts.SyntaxKind.TryStatement: {
+        const n = node as TS.TryStatement;
+        this.visit(n.tryBlock, [...enc, "try"], calls);
+        if (n.catchClause) this.visit(n.catchClause, [...enc, "catch"], calls);
+        if (n.finallyBlock) this.visit(n.finallyBlock, [...enc, "finally"], calls);
+        return;
+      }
+      case ts.SyntaxKind.ConditionalExpression: {
+        const n = node as TS.ConditionalExpression;
+        this.visit(n.condition, enc, calls);
+        const inner = [...enc, "?:"];
+        this.visit(n.whenTrue, inner, calls);
+        this.visit(n.whenFalse, inner, calls);
+        return;
+      }
+      case ts.SyntaxKind.BinaryExpression: {
+        const n = node as TS.BinaryExpression;
+        const op = n.operatorToken.kind;
+        if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+          this.visit(n.left, enc, calls);
+          this.visit(n.right, [...enc, ts.tokenToString(op)!], calls);
+          return;
+        }
+        break;
+      }
     }
-    if (ts.isIfStatement(node)) return void (v(node.expression), v(node.thenStatement, [...enc, "if"]), v(node.elseStatement, [...enc, "else"]));
-    if (ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) {
-      const label = ts.isForStatement(node) ? "for" : ts.isWhileStatement(node) ? "while" : ts.isDoStatement(node) ? "do-while" : ts.isForOfStatement(node) ? "for-of" : "for-in";
-      if (ts.isForOfStatement(node) || ts.isForInStatement(node)) v(node.expression);
-      return void ts.forEachChild(node, (c) => (ts.isForOfStatement(node) || ts.isForInStatement(node)) && c === node.expression ? undefined : v(c, [...enc, label]));
-    }
-    if (ts.isSwitchStatement(node)) return void (v(node.expression), node.caseBlock.clauses.forEach((c) => v(c, [...enc, "switch"])));
-    if (ts.isTryStatement(node)) return void (v(node.tryBlock, [...enc, "try"]), v(node.catchClause, [...enc, "catch"]), v(node.finallyBlock, [...enc, "finally"]));
-    if (ts.isConditionalExpression(node)) return void (v(node.condition), v(node.whenTrue, [...enc, "?:"]), v(node.whenFalse, [...enc, "?:"]));
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind))
-      return void (v(node.left), v(node.right, [...enc, node.operatorToken.getText()]));
-    ts.forEachChild(node, (c) => v(c));
+    this.visitChildren(node, enc, calls);
   }
 
   private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
@@ -105,10 +169,7 @@ export class DurableBody {
     const calleeText = normalizeCallee(code.slice(call.expression.getStart(), call.expression.end));
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
-    const visitChildren = () => {
-      this.visit(call.expression, enc, calls);
-      call.arguments.forEach((a) => this.visit(a, enc, calls));
-    };
+    const visitChildren = () => this.visitChildren(call, enc, calls);
     if (kind.kind === "intrinsic") {
       const name = this.names.next(calleeText);
       const hasName = intrinsicHasName(ts, kind.op, call.arguments);

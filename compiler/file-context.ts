@@ -1,7 +1,7 @@
 /** The state shared by the passes over one file: parsed source, edits, diagnostics, temporaries. */
 import type MagicString from "magic-string";
 import type { Resolver } from "./callee.ts";
-import type { DiagnosticSink } from "./diagnostics.ts";
+import type { DiagnosticSink, LineIndex } from "./diagnostics.ts";
 import type { FnInfo } from "./directives.ts";
 import { TEMP_PREFIX } from "./specifiers.ts";
 import type { TS } from "./typescript.ts";
@@ -19,6 +19,7 @@ export interface FileContext {
   /** Temporaries to declare, per enclosing function. */
   temps: Map<TS.FunctionLikeDeclaration, string[]>;
   tempCount: number;
+  lines: LineIndex;
 }
 
 /** A fresh temporary declared at the top of the function enclosing `node`. */

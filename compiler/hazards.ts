@@ -34,9 +34,15 @@ function importedFromCrypto(fc: FileContext, e: TS.Expression): boolean {
   return CRYPTO_FNS.has(fnName);
 }
 
+const HAZARD_MEMBERS = new Set(["now", "random", ...CRYPTO_FNS]);
+const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate"]);
+
 export function callHazard(fc: FileContext, call: TS.CallExpression): { code: DiagnosticCode; what: string } | undefined {
   const { ts } = fc;
   const e = call.expression;
+  // Most calls are none of these: reject on the last name before any scope lookup.
+  const last = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined;
+  if (last === undefined || !(HAZARD_MEMBERS.has(last) || TIMERS.has(last) || (ts.isIdentifier(e) && fc.resolver.bindings.get(last)?.kind === "import"))) return undefined;
   if (member(fc, e, "Date", "now")) return { code: "UD201", what: "`Date.now()` returns a different value on every replay" };
   if (member(fc, e, "Math", "random")) return { code: "UD203", what: "`Math.random()` returns a different value on every replay" };
   if (member(fc, e, "crypto", CRYPTO_FNS) || importedFromCrypto(fc, e)) return { code: "UD204", what: `\`${e.getText()}()\` returns a different value on every replay` };

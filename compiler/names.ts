@@ -7,10 +7,13 @@
 export type OperationName = string & { readonly __brand: "OperationName" };
 
 export const MAX_NAME_LENGTH = 256;
+// Already canonical: printable ASCII without whitespace, comments, `#` or `%` (the common case).
+const PLAIN_CALLEE = /^[\x21\x22\x24\x26-\x2e\x30-\x7e]+$/;
 const HASH_LENGTH = 8;
 
 /** Source text of a callee -> the canonical callee: no whitespace or comments, printable ASCII. */
 export function normalizeCallee(text: string): string {
+  if (PLAIN_CALLEE.test(text)) return text;
   const stripped = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, "").replace(/\s+/g, "");
   let out = "";
   for (const ch of stripped) {

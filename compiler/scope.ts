@@ -65,39 +65,53 @@ function objectMembers(ts: typeof TS, obj: TS.ObjectLiteralExpression, fns: Read
   return members;
 }
 
-function declaresIn(ts: typeof TS, statements: readonly TS.Statement[], name: string): boolean {
-  for (const s of statements) {
-    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name?.text === name) return true;
-    if (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
+const EMPTY: ReadonlySet<string> = new Set();
+// Names each scope node declares, computed once per node: lookups run for every call in a body.
+const declared = new WeakMap<TS.Node, ReadonlySet<string>>();
+
+function isScope(ts: typeof TS, node: TS.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.Block: case ts.SyntaxKind.CaseClause: case ts.SyntaxKind.DefaultClause: case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.ForStatement: case ts.SyntaxKind.ForOfStatement: case ts.SyntaxKind.ForInStatement: case ts.SyntaxKind.CatchClause:
+      return true;
+    default:
+      return ts.isFunctionLike(node);
   }
-  return false;
+}
+
+function scopeNames(ts: typeof TS, cur: TS.Node): ReadonlySet<string> {
+  if (!isScope(ts, cur)) return EMPTY;
+  const cached = declared.get(cur);
+  if (cached) return cached;
+  const names: string[] = [];
+  if (ts.isFunctionLike(cur)) {
+    for (const p of cur.parameters) collectNames(ts, p.name, names);
+    if ((ts.isFunctionExpression(cur) || ts.isClassExpression(cur)) && cur.name) names.push(cur.name.text);
+  } else if (ts.isBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur) || ts.isModuleBlock(cur)) {
+    for (const s of cur.statements) {
+      if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) names.push(s.name.text);
+      if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) collectNames(ts, d.name, names);
+    }
+  } else if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer)) {
+    for (const d of cur.initializer.declarations) collectNames(ts, d.name, names);
+  } else if (ts.isCatchClause(cur) && cur.variableDeclaration) {
+    collectNames(ts, cur.variableDeclaration.name, names);
+  }
+  const set = names.length ? new Set(names) : EMPTY;
+  declared.set(cur, set);
+  return set;
 }
 
 /** True when `name` is declared between `node` and the module scope (a local that shadows a module binding). */
 export function isLocal(ts: typeof TS, name: string, node: TS.Node): boolean {
-  for (let cur: TS.Node | undefined = node.parent; cur && !ts.isSourceFile(cur); cur = cur.parent) {
-    if (ts.isFunctionLike(cur)) {
-      if (cur.parameters.some((p) => collectNames(ts, p.name).includes(name))) return true;
-      if ((ts.isFunctionExpression(cur) || ts.isClassExpression(cur)) && cur.name?.text === name) return true;
-    } else if (ts.isBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur) || ts.isModuleBlock(cur)) {
-      if (declaresIn(ts, cur.statements, name)) return true;
-    } else if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer)) {
-      if (cur.initializer.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
-    } else if (ts.isCatchClause(cur) && cur.variableDeclaration) {
-      if (collectNames(ts, cur.variableDeclaration.name).includes(name)) return true;
-    }
-  }
+  for (let cur: TS.Node | undefined = node.parent; cur && !ts.isSourceFile(cur); cur = cur.parent) if (scopeNames(ts, cur).has(name)) return true;
   return false;
 }
 
 /** True when `name` is declared inside `boundary` (at or below it) on the way up from `node`. */
 export function isDeclaredWithin(ts: typeof TS, name: string, node: TS.Node, boundary: TS.Node): boolean {
   for (let cur: TS.Node | undefined = node; cur && cur !== boundary.parent; cur = cur.parent) {
-    if (ts.isFunctionLike(cur) && cur.parameters.some((p) => collectNames(ts, p.name).includes(name))) return true;
-    if ((ts.isBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur)) && declaresIn(ts, cur.statements, name)) return true;
-    if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer))
-      if (cur.initializer.declarations.some((d) => collectNames(ts, d.name).includes(name))) return true;
-    if (ts.isCatchClause(cur) && cur.variableDeclaration && collectNames(ts, cur.variableDeclaration.name).includes(name)) return true;
+    if (scopeNames(ts, cur).has(name)) return true;
     if (cur === boundary) break;
   }
   return false;

@@ -1,0 +1,116 @@
+/**
+ * bench/compiler.ts: how fast compile() is. Prints ms per durable file of about 2,000 lines, µs per
+ * file without a directive (which must never load TypeScript), and Vercel's @workflow/swc-plugin on
+ * a comparable "use workflow" file, measured in the same run.
+ *
+ *   npx node --conditions=source bench/compiler.ts
+ */
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { compile } from "../compiler/index.ts";
+
+const require = createRequire(import.meta.url);
+
+/** A durable module of about `lines` lines: steps, durable functions with loops, branches, waits and Promise.all. */
+export function durableFile(lines: number, dialect: "durable" | "workflow"): string {
+  const directive = dialect === "durable" ? "use durable" : "use workflow";
+  const out: string[] = [dialect === "durable" ? 'import { sleep } from "use-durable";' : 'import { sleep } from "workflow";', 'import { audit } from "./audit";', ""];
+  for (let i = 0; i < 20; i++)
+    out.push(`export async function step${i}(input: { id: string; n: number }): Promise<number> {`, '  "use step";', `  const base = input.n * ${i + 1};`, "  return base + input.id.length;", "}", "");
+  for (let f = 0; out.length < lines - 40; f++) {
+    out.push(`export async function flow${f}(order: { id: string; n: number; items: string[] }) {`, `  "${directive}";`, "  let total = 0;");
+    for (let k = 0; k < 8; k++) {
+      const s = (f * 8 + k) % 20;
+      out.push(
+        `  // stage ${k}: charge, wait, fan out`,
+        `  const r${k} = await step${s}({ id: order.id, n: order.n + ${k} });`,
+        `  if (r${k} > ${k * 10}) {`,
+        `    total += await step${(s + 1) % 20}({ id: order.id, n: r${k} });`,
+        "  } else {",
+        `    total -= r${k};`,
+        "  }",
+        `  for (const item of order.items) total += await step${(s + 2) % 20}({ id: item, n: ${k} });`,
+        `  await sleep(${dialect === "durable" ? "{ seconds: 5 }" : '"5s"'});`,
+        `  const [a${k}, b${k}] = await Promise.all([step${(s + 3) % 20}({ id: "a", n: ${k} }), step${(s + 4) % 20}({ id: "b", n: ${k} })]);`,
+        `  total += a${k} + b${k} + (await audit(order.id));`,
+        "",
+      );
+    }
+    out.push("  return { id: order.id, total };", "}", "");
+  }
+  return out.join("\n");
+}
+
+/** A typical module without a directive (about 300 lines of ordinary TypeScript). */
+function plainFile(): string {
+  const out = ['import { readFile } from "node:fs/promises";', '"use strict";'];
+  for (let i = 0; i < 30; i++)
+    out.push(`export async function load${i}(path: string): Promise<string> {`, "  const text = await readFile(path, \"utf8\");", `  // helper ${i}: trims and checks`, "  if (!text) throw new Error(`empty ${path}`);", "  const lines = text.split('\\n').map((l) => l.trim());", "  return lines.filter(Boolean).join('\\n');", "}", "", "export const value" + i + " = { id: " + i + ", name: 'use strict' };", "");
+  return out.join("\n");
+}
+
+function measure(label: string, iterations: number, fn: () => void): number {
+  for (let i = 0; i < Math.min(20, iterations); i++) fn(); // warm up
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t = performance.now();
+    fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  console.log(`${label.padEnd(48)} median ${fmt(median)}  mean ${fmt(mean)}  (${iterations} runs)`);
+  return median;
+}
+
+function fmt(ms: number): string {
+  return ms < 1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(2)} ms`;
+}
+
+function typescriptLoaded(): boolean {
+  return Object.keys(require.cache).some((k) => /[\\/]typescript[\\/]lib[\\/]typescript\.js$/.test(k));
+}
+
+function main(): void {
+  const plain = plainFile();
+  console.log(`non-matching file: ${plain.split("\n").length} lines, ${plain.length} bytes`);
+  // Batches of 100 calls per sample: a single call is below the timer's resolution.
+  const batch = measure("compile(), file without a directive (x100)", 500, () => {
+    for (let i = 0; i < 100; i++) if (compile(plain, "src/plain.ts") !== null) throw new Error("expected null");
+  });
+  console.log(`  = ${fmt(batch / 100)} per file; TypeScript loaded after these: ${typescriptLoaded() ? "YES (bug)" : "no"}`);
+
+  const durable = durableFile(2000, "durable");
+  console.log(`\ndurable file: ${durable.split("\n").length} lines, ${durable.length} bytes`);
+  let t = performance.now();
+  const first = compile(durable, "src/flows.ts");
+  console.log(`first compile() including loading TypeScript       ${fmt(performance.now() - t)}`);
+  if (!first || first.diagnostics.some((d) => d.severity === "error")) throw new Error("the durable bench file did not compile cleanly");
+  const calls = first.manifest.durable.reduce((n, d) => n + d.calls.length, 0);
+  console.log(`  ${first.manifest.durable.length} durable functions, ${first.manifest.steps.length} steps, ${calls} top-level durable calls`);
+  const ours = measure("use-durable compile(), ~2,000-line durable file", 60, () => void compile(durable, "src/flows.ts"));
+
+  let theirs: number | undefined;
+  try {
+    const swc = require("@swc/core") as typeof import("@swc/core");
+    const plugin = require.resolve("@workflow/swc-plugin");
+    const workflow = durableFile(2000, "workflow");
+    const options = (mode: string) => ({ filename: "src/flows.ts", sourceMaps: true, jsc: { parser: { syntax: "typescript" as const }, target: "es2022" as const, experimental: { plugins: [[plugin, { mode }]] as [string, Record<string, unknown>][] } } });
+    console.log(`\nworkflow file: ${workflow.split("\n").length} lines, ${workflow.length} bytes`);
+    t = performance.now();
+    swc.transformSync(workflow, options("workflow"));
+    console.log(`first swc transform including loading the plugin    ${fmt(performance.now() - t)}`);
+    theirs = measure("@workflow/swc-plugin (mode workflow), same file", 60, () => void swc.transformSync(workflow, options("workflow")));
+    measure("@workflow/swc-plugin (mode step), same file", 60, () => void swc.transformSync(workflow, options("step")));
+    measure("@swc/core without the plugin, same file", 60, () => void swc.transformSync(workflow, { filename: "src/flows.ts", sourceMaps: true, jsc: { parser: { syntax: "typescript" }, target: "es2022" } }));
+  } catch (error) {
+    console.log(`\n@workflow/swc-plugin not measured: ${(error as Error).message}`);
+  }
+
+  console.log(`\nsummary: durable ~2,000 lines ${fmt(ours)}${theirs ? ` vs @workflow/swc-plugin ${fmt(theirs)} (${(ours / theirs).toFixed(2)}x)` : ""}; non-matching ${fmt(batch / 100)} (target <= 50 µs)`);
+}
+
+// Runs only as a script, so the generator above can be imported (by the profile of this file, say).
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
