@@ -197,6 +197,48 @@ describe("intrinsics and the compiled-code contract", () => {
   }, 10_000);
 });
 
+describe("child contexts", () => {
+  test("a result over 256 KiB checkpoints the summaryGenerator's text with ReplayChildren; replay re-runs the body without re-running steps", async () => {
+    const service = new MemoryClient({});
+    let stepRuns = 0;
+    const handler = on(service, async (_i, ctx) => {
+      const rows = await ctx.runInChildContext("rows", async (child) => {
+        const row = await child.step("row", async () => (stepRuns++, "r".repeat(1024)));
+        return Array.from({ length: 300 }, () => row);
+      }, { summaryGenerator: (result: string[]) => JSON.stringify({ count: result.length }) });
+      await ctx.wait({ seconds: 1 });
+      return rows.length;
+    });
+    const { output, invocations } = await service.drive(handler);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "300" });
+    expect(invocations).toBe(2);
+    expect(stepRuns).toBe(1);
+    const succeed = service.updates().find((u) => u.Type === "CONTEXT" && u.Action === "SUCCEED");
+    expect(succeed).toMatchObject({ Name: "rows", Payload: '{"count":300}', ContextOptions: { ReplayChildren: true } });
+  });
+
+  test("a failed child context replays its error as ChildContextError, or through errorMapper", async () => {
+    const service = new MemoryClient({});
+    const seen: string[] = [];
+    const handler = on(service, async (_i, ctx) => {
+      for (const mapped of [false, true]) {
+        try {
+          await ctx.runInChildContext(mapped ? "mapped" : "plain", async () => {
+            throw new RangeError("out of range");
+          }, mapped ? { errorMapper: (e) => new TypeError(`mapped: ${e.message}`) } : undefined);
+        } catch (error) {
+          seen.push(`${(error as Error).name}: ${(error as Error).message}`);
+        }
+      }
+      await ctx.wait({ seconds: 1 });
+      return seen;
+    });
+    await service.drive(handler);
+    const expected = ["ChildContextError: out of range", "TypeError: mapped: out of range"];
+    expect(seen).toEqual([...expected, ...expected]);
+  });
+});
+
 describe("durable promises", () => {
   test("an operation that fails before anyone awaits it raises no unhandled rejection, and still rejects when awaited", async () => {
     const unhandled: unknown[] = [];
