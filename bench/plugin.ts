@@ -2,11 +2,12 @@
 // modules, 10% durable), in one process, one run after the other. Prints the cold build (the first with
 // the plugin pays for loading the compiler and TypeScript, as a one-shot `use-durable build` does), the
 // median of warm builds for each, and their ratio (target: warm ratio <= 1.3), plus the two costs the
-// difference is made of: esbuild's per-module round trip into any JS plugin, and compile() itself.
+// difference is made of: esbuild's per-module round trip into any JS plugin, and compile() itself;
+// and the same pair rebuilding through an esbuild context, as watch mode does.
 //
 //   npx node --conditions=source bench/plugin.ts [modules=300] [runs=7]
 
-import { build, type BuildOptions, type Plugin } from "esbuild";
+import { build, context, type BuildOptions, type Plugin } from "esbuild";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -94,9 +95,33 @@ for (let i = 0; i < runs; i++) {
   }
   compileRuns.push(performance.now() - start);
 }
+// Rebuilds through one esbuild context each (watch mode): the plugin instance is reused, so unchanged
+// durable modules are not compiled again (plugin/compile-cache.ts).
+async function rebuilds(withPlugin: boolean): Promise<number[]> {
+  const plugins = withPlugin
+    ? [durable({ root: project.dir, manifest: false, exclude: [/[\\/]node_modules[\\/]/, runtimeDir] })]
+    : [];
+  const ctx = await context({ ...base, plugins });
+  const times: number[] = [];
+  try {
+    await ctx.rebuild();
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await ctx.rebuild();
+      times.push(performance.now() - start);
+    }
+  } finally {
+    await ctx.dispose();
+  }
+  return times;
+}
+const rebuildPlain = await rebuilds(false);
+const rebuildPlugin = await rebuilds(true);
+
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 console.log(`project: ${project.modules} modules, ${project.durable} with "use durable" (plus the runtime), esbuild bundle + source maps`);
 console.log(`cold   esbuild ${fmt(coldPlain)}   esbuild + use-durable ${fmt(coldPlugin)}   (first build in the process)`);
 console.log(`warm   esbuild ${fmt(median(plain))}   esbuild + use-durable ${fmt(median(withPlugin))}   (median of ${runs})`);
 console.log(`floor  esbuild + an onLoad that only reads each module ${fmt(median(floor))}   compile() of the ${durableFiles.length} durable modules alone ${fmt(median(compileRuns))}`);
+console.log(`rebuild esbuild ${fmt(median(rebuildPlain))}   esbuild + use-durable ${fmt(median(rebuildPlugin))}   ratio ${(median(rebuildPlugin) / median(rebuildPlain)).toFixed(2)}x   (one context each, nothing changed)`);
 console.log(`ratio  warm ${(median(withPlugin) / median(plain)).toFixed(2)}x   cold ${(coldPlugin / coldPlain).toFixed(2)}x   target <= 1.30x`);

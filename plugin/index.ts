@@ -1,15 +1,18 @@
 // The one unplugin factory behind use-durable/esbuild, /vite, /rollup, /webpack and /rspack.
-// It filters (ids, then a cheap text test for a directive), calls compile(), hands code + map back to the
-// bundler, reports diagnostics through the bundler, and writes the build manifest. Everything about
+// It filters (ids, then a cheap text test for a directive), calls compile() (once per module text, see
+// compile-cache.ts), hands code + map back to the bundler, reports diagnostics through the bundler, and
+// writes the build manifest. Everything about
 // durable code itself belongs to compiler/; nothing here parses or rewrites source.
 
 import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
 import { BuildManifestCollector } from "./build-manifest.ts";
+import { CompileCache } from "./compile-cache.ts";
 import { reportDiagnostics } from "./diagnostics.ts";
 import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
 import { resolveOptions, type Options } from "./options.ts";
 
 type CompilerModule = typeof import("../compiler/index.ts");
+type CompileResult = NonNullable<ReturnType<CompilerModule["compile"]>>;
 let compilerModule: Promise<CompilerModule> | undefined;
 
 // The compiler (and TypeScript behind it) loads on the first module that may carry a directive, so a
@@ -23,6 +26,7 @@ export const PLUGIN_NAME = "use-durable";
 const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
   const collector = new BuildManifestCollector();
+  const cache = new CompileCache<CompileResult | null>();
   let bundlerRoot: string | undefined;
   const root = (): string => options.root ?? bundlerRoot ?? process.cwd();
   const writeManifest = (): void => {
@@ -37,7 +41,11 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       async handler(code, id) {
         const file = stripQuery(id);
         const { compile, formatDiagnostic } = await loadCompiler();
-        const result = compile(code, file, { root: root(), strict: options.strict, steps: options.steps });
+        let result = cache.lookup(file, code, root())?.result;
+        if (result === undefined) {
+          result = compile(code, file, { root: root(), strict: options.strict, steps: options.steps });
+          cache.store(file, code, root(), result);
+        }
         if (result === null) {
           collector.delete(file);
           return null;
@@ -48,7 +56,10 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       },
     },
     watchChange(id, change) {
-      if (change.event === "delete") collector.delete(stripQuery(id));
+      if (change.event === "delete") {
+        collector.delete(stripQuery(id));
+        cache.delete(stripQuery(id));
+      }
     },
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).

@@ -1,0 +1,42 @@
+// Rebuilds reuse the plugin instance (esbuild contexts, watch modes, dev servers): an unchanged module
+// is not compiled again, yet its diagnostics are reported on every build, and an edited module is
+// compiled afresh.
+import { context } from "esbuild";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import durable from "../plugin/esbuild.ts";
+import { makeProject } from "./plugin-bundle.ts";
+
+it("reports diagnostics on every rebuild and recompiles only what changed", async () => {
+  const project = makeProject("rebuild");
+  const entry = join(project, "src/hazard.ts");
+  const outfile = join(project, "out/hazard.mjs");
+  const ctx = await context({
+    entryPoints: [entry],
+    absWorkingDir: project,
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    conditions: ["source"],
+    external: ["@aws-sdk/*"],
+    logLevel: "silent",
+    plugins: [durable({ manifest: "out/manifest.json" })],
+  });
+  try {
+    const first = await ctx.rebuild();
+    const second = await ctx.rebuild();
+    expect(first.warnings.map((w) => w.text)).toEqual(second.warnings.map((w) => w.text));
+    expect(second.warnings[0]?.text).toContain("src/hazard.ts:6:21 UD201 warning");
+
+    writeFileSync(entry, readFileSync(entry, "utf8").replace("const startedAt = Date.now();", "const startedAt = event.n * 2;"));
+    const third = await ctx.rebuild();
+    expect(third.warnings).toEqual([]);
+    expect(readFileSync(outfile, "utf8")).toMatch(/startedAt = event\d*\.n \* 2/);
+    const manifest = JSON.parse(readFileSync(join(project, "out/manifest.json"), "utf8"));
+    expect(manifest.warnings).toBe(0);
+  } finally {
+    await ctx.dispose();
+  }
+});
