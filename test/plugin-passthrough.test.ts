@@ -1,4 +1,5 @@
 // A module without a directive must come out of every bundler exactly as it would without the plugin.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,4 +26,20 @@ describe.each(BUNDLERS)("%s", (bundler) => {
     const manifest = JSON.parse(readFileSync(join(project, `out/${bundler}-manifest.json`), "utf8"));
     expect(manifest).toEqual({ version: 1, root: ".", modules: [], errors: 0, warnings: 0 });
   });
+});
+
+it("a build without durable code never loads TypeScript; the first durable module does", () => {
+  // A fresh process, so nothing loaded by other tests counts.
+  const script = `
+    import { build } from "esbuild";
+    import { createRequire } from "node:module";
+    import durable from "use-durable/esbuild";
+    const tsLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]typescript[\\\\/]/.test(k));
+    const options = { bundle: true, write: false, platform: "node", format: "esm", conditions: ["source"], logLevel: "silent" };
+    await build({ ...options, entryPoints: ["src/plain-format.ts"], plugins: [durable({ manifest: false })] });
+    const afterPlain = tsLoaded();
+    await build({ ...options, entryPoints: ["src/order-steps.ts"], plugins: [durable({ manifest: false })] });
+    console.log(JSON.stringify({ afterPlain, afterDurable: tsLoaded() }));`;
+  const out = execFileSync(process.execPath, ["--conditions=source", "--input-type=module", "-e", script], { cwd: project, encoding: "utf8" });
+  expect(JSON.parse(out)).toEqual({ afterPlain: false, afterDurable: true });
 });
