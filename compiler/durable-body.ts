@@ -18,6 +18,9 @@ import type { TS } from "./typescript.ts";
 const INLINE_STEP_OPS = new Set(["step", "waitForCallback", "waitForCondition"]);
 // SyntaxKind values of the loop statements -> their label in the manifest; filled on first use.
 const LOOP_LABELS: Record<number, string> = {};
+// Read once: on the typescript module these are getters, too slow for a per-node switch.
+let SK: typeof TS.SyntaxKind;
+let forEachChild: typeof TS.forEachChild;
 
 export class DurableBody {
   private readonly names = new NameAllocator();
@@ -37,6 +40,8 @@ export class DurableBody {
 
   run(): DurableEntry {
     const { ts } = this.fc;
+    SK = ts.SyntaxKind;
+    forEachChild = ts.forEachChild;
     if (!LOOP_LABELS[ts.SyntaxKind.ForStatement]) {
       Object.assign(LOOP_LABELS, { [ts.SyntaxKind.ForStatement]: "for", [ts.SyntaxKind.WhileStatement]: "while", [ts.SyntaxKind.DoStatement]: "do-while", [ts.SyntaxKind.ForOfStatement]: "for-of", [ts.SyntaxKind.ForInStatement]: "for-in" });
     }
@@ -60,7 +65,7 @@ export class DurableBody {
     const saveCalls = this.curCalls;
     this.curEnc = enc;
     this.curCalls = calls;
-    this.fc.ts.forEachChild(node, this.visitChild);
+    forEachChild(node, this.visitChild);
     this.curEnc = saveEnc;
     this.curCalls = saveCalls;
   }
@@ -69,25 +74,25 @@ export class DurableBody {
     const { ts } = this.fc;
     const kind = node.kind;
     // Types hold no run-time calls.
-    if (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) return;
-    if (node !== this.info.node && this.fc.fns.has(node)) return;
+    if (kind >= SK.FirstTypeNode && kind <= SK.LastTypeNode) return;
+    if ((kind === SK.ArrowFunction || kind === SK.FunctionExpression || kind === SK.FunctionDeclaration || kind === SK.MethodDeclaration) && node !== this.info.node && this.fc.fns.has(node)) return;
     switch (kind) {
-      case ts.SyntaxKind.CallExpression:
+      case SK.CallExpression:
         return this.visitCall(node as TS.CallExpression, enc, calls);
-      case ts.SyntaxKind.NewExpression: {
+      case SK.NewExpression: {
         const h = newHazard(this.fc, node as TS.NewExpression);
         if (h) this.hazard(h.code, h.what, node);
         break;
       }
-      case ts.SyntaxKind.IfStatement: {
+      case SK.IfStatement: {
         const n = node as TS.IfStatement;
         this.visit(n.expression, enc, calls);
         this.visit(n.thenStatement, [...enc, "if"], calls);
         if (n.elseStatement) this.visit(n.elseStatement, [...enc, "else"], calls);
         return;
       }
-      case ts.SyntaxKind.ForStatement: case ts.SyntaxKind.WhileStatement: case ts.SyntaxKind.DoStatement:
-      case ts.SyntaxKind.ForOfStatement: case ts.SyntaxKind.ForInStatement: {
+      case SK.ForStatement: case SK.WhileStatement: case SK.DoStatement:
+      case SK.ForOfStatement: case SK.ForInStatement: {
         const label = LOOP_LABELS[node.kind]!;
         // The iterated expression runs once, outside the loop.
         const once = ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.expression : undefined;
@@ -96,21 +101,21 @@ export class DurableBody {
         ts.forEachChild(node, (c) => void (c === once ? undefined : this.visit(c, inner, calls)));
         return;
       }
-      case ts.SyntaxKind.SwitchStatement: {
+      case SK.SwitchStatement: {
         const n = node as TS.SwitchStatement;
         this.visit(n.expression, enc, calls);
         const inner = [...enc, "switch"];
         for (const c of n.caseBlock.clauses) this.visit(c, inner, calls);
         return;
       }
-      case ts.SyntaxKind.TryStatement: {
+      case SK.TryStatement: {
         const n = node as TS.TryStatement;
         this.visit(n.tryBlock, [...enc, "try"], calls);
         if (n.catchClause) this.visit(n.catchClause, [...enc, "catch"], calls);
         if (n.finallyBlock) this.visit(n.finallyBlock, [...enc, "finally"], calls);
         return;
       }
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SK.ConditionalExpression: {
         const n = node as TS.ConditionalExpression;
         this.visit(n.condition, enc, calls);
         const inner = [...enc, "?:"];
@@ -118,10 +123,10 @@ export class DurableBody {
         this.visit(n.whenFalse, inner, calls);
         return;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case SK.BinaryExpression: {
         const n = node as TS.BinaryExpression;
         const op = n.operatorToken.kind;
-        if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+        if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) {
           this.visit(n.left, enc, calls);
           this.visit(n.right, [...enc, ts.tokenToString(op)!], calls);
           return;

@@ -69,13 +69,18 @@ const EMPTY: ReadonlySet<string> = new Set();
 // Names each scope node declares, computed once per node: lookups run for every call in a body.
 const declared = new WeakMap<TS.Node, ReadonlySet<string>>();
 
+let SK: typeof TS.SyntaxKind | undefined;
+
 function isScope(ts: typeof TS, node: TS.Node): boolean {
+  const K = (SK ??= ts.SyntaxKind);
   switch (node.kind) {
-    case ts.SyntaxKind.Block: case ts.SyntaxKind.CaseClause: case ts.SyntaxKind.DefaultClause: case ts.SyntaxKind.ModuleBlock:
-    case ts.SyntaxKind.ForStatement: case ts.SyntaxKind.ForOfStatement: case ts.SyntaxKind.ForInStatement: case ts.SyntaxKind.CatchClause:
+    case K.Block: case K.CaseClause: case K.DefaultClause: case K.ModuleBlock:
+    case K.ForStatement: case K.ForOfStatement: case K.ForInStatement: case K.CatchClause:
+    case K.FunctionDeclaration: case K.FunctionExpression: case K.ArrowFunction: case K.MethodDeclaration:
+    case K.Constructor: case K.GetAccessor: case K.SetAccessor:
       return true;
     default:
-      return ts.isFunctionLike(node);
+      return false;
   }
 }
 
