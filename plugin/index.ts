@@ -1,8 +1,8 @@
 // The one unplugin factory behind use-durable/esbuild, /vite, /rollup, /webpack and /rspack.
 // It filters (ids, then a cheap text test for a directive), calls compile() (once per module text, see
 // compile-cache.ts), hands code + map back to the bundler, reports diagnostics through the bundler, and
-// writes the build manifest. Everything about
-// durable code itself belongs to compiler/; nothing here parses or rewrites source.
+// writes the build manifest. Everything about durable code itself belongs to compiler/; nothing here
+// parses or rewrites source.
 
 import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
 import { BuildManifestCollector } from "./build-manifest.ts";
@@ -55,11 +55,11 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
         return { code: result.code, map: result.map };
       },
     },
+    // A changed module leaves the manifest until it is transformed again: one that lost its directive
+    // never reaches the handler, and must not linger there.
     watchChange(id, change) {
-      if (change.event === "delete") {
-        collector.delete(stripQuery(id));
-        cache.delete(stripQuery(id));
-      }
+      collector.delete(stripQuery(id));
+      if (change.event === "delete") cache.delete(stripQuery(id));
     },
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).
