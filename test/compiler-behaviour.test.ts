@@ -1,8 +1,8 @@
 /**
  * Behaviour fixtures: every fixtures/<case>/ with a run.json is compiled, bundled with esbuild and run
  * end to end under AWS's emulator. Its result must equal the same program's result with its steps
- * called plainly (bundled without the compiler); its history must equal the fixture's golden
- * history.txt (update with -u) and a second run's; and
+ * called plainly (bundled without the compiler); its operation tree must equal the fixture's golden
+ * history.txt (update with -u), and so must a second run's; and
  * replaying from every suspension point (each root wait of the finished run, and the end) must
  * re-create the same operations without re-running completed ones, and reach the same result.
  */
@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../compiler/index.ts";
 import * as internal from "../runtime/internal.ts";
 import type { Operation } from "../runtime/wire.ts";
-import { runOnEmulator, startEmulator, stopEmulator, type LambdaHandler } from "./support/emulator.ts";
+import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator, type LambdaHandler } from "./support/emulator.ts";
 import { ReplayClient } from "./compiler-replay-client.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,6 +28,12 @@ interface RunSpec {
   handler?: string;
   /** Names of use-durable/internal exports the fixture needs (concurrency lands with the operations work). */
   needs?: string[];
+  /** The result, for programs whose plain run needs a real service (callbacks, invoke). */
+  expected?: unknown;
+  /** Callback operations to answer, by operation name, when they reach `when` (default STARTED). */
+  callbacks?: Array<{ name: string; when?: "STARTED" | "SUBMITTED"; result: string }>;
+  /** Functions to register for chained invokes; each echoes its input as `{ echoed }`. */
+  functions?: string[];
 }
 
 const cases = readdirSync(fixturesDir)
@@ -75,6 +82,19 @@ async function bundle(name: string, mode: "compiled" | "plain"): Promise<Record<
   return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
 }
 
+function operationTree(ops: readonly Operation[]): string {
+  const lines: string[] = [];
+  const children = (parent: string | undefined) => ops.filter((o) => o.Type !== "EXECUTION" && o.ParentId === parent);
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const o of children(parent)) {
+      lines.push(`${"  ".repeat(depth)}${o.Type} ${o.SubType ?? "-"} ${o.Name ?? "-"} ${o.Status}`);
+      walk(o.Id, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
 function executionOp(payload: unknown): Operation {
   return { Id: "replay-execution", Type: "EXECUTION", Status: "STARTED", ExecutionDetails: { InputPayload: JSON.stringify(payload) } };
 }
@@ -95,6 +115,13 @@ afterAll(async () => {
 describe("compiled fixtures run end to end under AWS's emulator", () => {
   it("has runnable fixtures", () => expect(cases.length).toBeGreaterThanOrEqual(15));
 
+  it("a compiled durable function called plainly, outside any execution, rejects with a coded error saying how to run it", async () => {
+    const handler = (await bundle("durable-declaration", "compiled")).handler as (input: unknown) => Promise<unknown>;
+    const error = await handler({ id: "o-1", cents: 1 }).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    expect(error?.code).toBe("UD_NOT_DEPLOYED");
+    expect(error?.message).toMatch(/"handler" was called directly, outside any durable execution.*local runner/);
+  });
+
   for (const { name, spec } of cases) {
     const missing = (spec.needs ?? []).filter((n) => typeof (internal as Record<string, unknown>)[n] !== "function");
     if (missing.length > 0) {
@@ -103,25 +130,33 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
     }
     it(name, async () => {
       const exportName = spec.handler ?? "handler";
-      const plain = (await bundle(name, "plain"))[exportName] as (input: unknown) => Promise<unknown>;
-      const expected = JSON.parse(JSON.stringify((await plain(spec.payload)) ?? null)) as unknown;
+      let expected = spec.expected;
+      if (expected === undefined) {
+        const plain = (await bundle(name, "plain"))[exportName] as (input: unknown) => Promise<unknown>;
+        expected = JSON.parse(JSON.stringify((await plain(spec.payload)) ?? null)) as unknown;
+      }
       const handler = (await bundle(name, "compiled"))[exportName] as LambdaHandler;
+      const options = {
+        payload: spec.payload,
+        hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
+        functions: Object.fromEntries((spec.functions ?? []).map((f) => [f, async (event: unknown) => ({ echoed: event })])),
+      };
 
-      const first = await runOnEmulator(handler, { payload: spec.payload });
+      const first = await runOnEmulator(handler, options);
       expect(first.error, JSON.stringify(first.error)).toBeUndefined();
       expect(first.status).toBe("SUCCEEDED");
       expect(first.result ?? null).toEqual(expected);
-      const second = await runOnEmulator(handler, { payload: spec.payload });
-      // Where InvocationCompleted falls depends on timing under skipped time (reference §7), not on the code.
-      const events = (h: typeof first.history) => h.filter(([type]) => type !== "InvocationCompleted");
-      expect(events(second.history)).toEqual(events(first.history));
-      // The golden history: every operation's type, subtype and compiler-given name, in order.
-      const golden = events(first.history).map((e) => e.join(" ")).join("\n");
+      // The golden history: the operation tree with every operation's type, subtype, compiler-given name
+      // and status; children under their parent in creation order, so concurrent branches do not interleave.
+      const golden = operationTree(first.raw.operations.map((o) => o.getOperationData() as unknown as Operation));
       await expect(golden + "\n").toMatchFileSnapshot(join(fixturesDir, name, "history.txt"));
+      const second = await runOnEmulator(handler, options);
+      expect(operationTree(second.raw.operations.map((o) => o.getOperationData() as unknown as Operation))).toBe(golden);
 
-      const ops = first.raw.operations.map((o) => o.getOperationData()!).filter((o) => o.Type !== "EXECUTION");
+      const ops = first.raw.operations.map((o) => o.getOperationData() as unknown as Operation).filter((o) => o.Type !== "EXECUTION");
       const byId = new Map(ops.map((o) => [o.Id, o]));
-      const sequential = (spec.needs ?? []).length === 0;
+      // Prefix replays need every operation to be one the replay client can complete (steps, waits, contexts).
+      const sequential = (spec.needs ?? []).length === 0 && !spec.callbacks && !spec.functions;
       const points = sequential ? ops.flatMap((o, i) => (o.Type === "WAIT" && !o.ParentId ? [i] : [])) : [];
       for (const at of [...points, ops.length]) {
         const prefix = ops.slice(0, at + (at < ops.length ? 1 : 0));
