@@ -12,6 +12,9 @@ import type { ExecutionState } from "./execution-state.ts";
 import type { OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
+// Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
+const nextTick: (fn: () => void) => void = process.nextTick.bind(process);
+
 interface Queued {
   update: OperationUpdate;
   resolve: () => void;
@@ -93,7 +96,7 @@ export class CheckpointBatcher {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    process.nextTick(() => {
+    nextTick(() => {
       this.scheduled = false;
       void this.flush();
     });
