@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { createRetryStrategy, JitterStrategy, withDurableExecution } from "../runtime/index.ts";
-import type { Operation } from "../runtime/wire.ts";
+import type { DurableExecutionInvocationOutput, Operation } from "../runtime/wire.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
 const dir = new URL("./support/golden/", import.meta.url);
@@ -41,7 +41,7 @@ async function record(): Promise<Record<string, Golden>> {
   const service = new MemoryClient(input);
   service.now = Date.now();
   const handler = official.withDurableExecution(workflow(official as never) as never, { durableExecutionClient: service } as never) as unknown as
-    (event: unknown, context: unknown) => Promise<{ Status: string }>;
+    (event: unknown, context: unknown) => Promise<DurableExecutionInvocationOutput>;
   const lambdaContext = { awsRequestId: "golden", getRemainingTimeInMillis: () => 900_000 };
   const suspended = await handler(service.event(), lambdaContext);
   if (suspended.Status !== "PENDING") throw new Error(`expected PENDING, got ${JSON.stringify(suspended)}`);
