@@ -6,6 +6,7 @@
  * that operation changes.
  */
 import type { DurableExecutionClient } from "./client.ts";
+import { CheckpointError, messageOf } from "./errors.ts";
 import type { DurableExecutionInvocationInput, Operation, WireTimestamp } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
@@ -67,12 +68,22 @@ export class ExecutionState {
     state.merge(event.InitialExecutionState.Operations);
     let marker = event.InitialExecutionState.NextMarker;
     while (marker) {
-      const page = await client.getExecutionState({
-        DurableExecutionArn: event.DurableExecutionArn,
-        CheckpointToken: event.CheckpointToken,
-        Marker: marker,
-        MaxItems: Limits.STATE_PAGE_ITEMS,
-      });
+      let page;
+      try {
+        page = await client.getExecutionState({
+          DurableExecutionArn: event.DurableExecutionArn,
+          CheckpointToken: event.CheckpointToken,
+          Marker: marker,
+          MaxItems: Limits.STATE_PAGE_ITEMS,
+        });
+      } catch (cause) {
+        // Without the whole state nothing can be replayed: let Lambda retry the invocation.
+        throw new CheckpointError(
+          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. The invocation is retried.`,
+          "invocation",
+          cause,
+        );
+      }
       state.merge(page.Operations);
       marker = page.NextMarker;
     }

@@ -53,6 +53,18 @@ describe("invocation protocol", () => {
     expect(bodies).not.toHaveBeenCalled();
   });
 
+  test("a failure to load the state is a coded invocation error (Lambda retries the invocation)", async () => {
+    const service = new MemoryClient({});
+    service.getExecutionState = async () => {
+      throw new Error("socket hang up");
+    };
+    const event = service.event();
+    event.InitialExecutionState.NextMarker = "1";
+    await expect(on(service, async () => 1)(event, {})).rejects.toMatchObject({
+      code: ErrorCode.CHECKPOINT_FAILED, fatal: "invocation", message: expect.stringMatching(/GetDurableExecutionState.*socket hang up/),
+    });
+  });
+
   test("timestamps as ISO strings, Dates or epoch numbers all drive retries and waits", async () => {
     for (const form of [(d: string) => d, (d: string) => new Date(d), (d: string) => Date.parse(d)]) {
       const service = new MemoryClient({});
