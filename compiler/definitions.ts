@@ -34,12 +34,33 @@ function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
   return DEFAULT_SELF;
 }
 
-/** Body becomes `return __ud.enterDurable(self, this, arguments, async function (...) { body }, meta);` */
+/**
+ * Body becomes `return __ud.enterDurable(self, this, arguments, async function (...) { body }, meta);`.
+ * A class method's implementation is an arrow instead, so `super` keeps working inside it.
+ */
 function wrapBody(fc: FileContext, fn: TS.FunctionLikeDeclaration, self: string, info: FnInfo): void {
   const body = fn.body as TS.Block;
   const open = body.getStart() + 1;
-  fc.s.appendLeft(open, ` return ${RT.enterDurable}(${self}, this, arguments, async function ${signature(fc, fn)} {`);
+  let impl = `async function ${signature(fc, fn)} {`;
+  if (info.form === "class-method") {
+    const tp = fn.typeParameters ? `<${fc.code.slice(fn.typeParameters.pos, fn.typeParameters.end)},>` : "";
+    impl = `async ${tp}(${fc.code.slice(fn.parameters.pos, fn.parameters.end)}) => {`;
+  }
+  fc.s.appendLeft(open, ` return ${RT.enterDurable}(${self}, this, arguments, ${impl}`);
   fc.s.appendLeft(body.end - 1, `}, ${meta(info)}); `);
+  simplifyOuterParameters(fc, fn);
+}
+
+/**
+ * The outer function only forwards `arguments`; its own parameter list must not evaluate defaults or
+ * destructure (the implementation does, once). Patterns and defaults become plain placeholders.
+ */
+function simplifyOuterParameters(fc: FileContext, fn: TS.FunctionLikeDeclaration): void {
+  const { ts } = fc;
+  fn.parameters.forEach((p, i) => {
+    if (ts.isIdentifier(p.name) && !p.initializer) return;
+    fc.s.update(p.getStart(), p.end, `${p.dotDotDotToken ? "..." : ""}__ud_p${i}`);
+  });
 }
 
 /** `async m(a) { ... }` in an object literal -> `m: wrap(async function (a) { ... }, meta)`. */
