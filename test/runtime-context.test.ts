@@ -9,6 +9,7 @@ import {
   ChildContextError, DurableError, ErrorCode, StepError, configureStep, context, fromErrorObject, retryPresets,
   sleep, step, toErrorObject, withDurableExecution,
 } from "../runtime/index.ts";
+import { NameRule, splitName } from "../runtime/arguments.ts";
 import * as internal from "../runtime/internal.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
@@ -302,6 +303,34 @@ describe("serdes", () => {
     expect(output).toEqual({ Status: "SUCCEEDED", Result: "2030" });
     expect(seen).toEqual([true]);
     expect(service.updates().find((u) => u.Action === "SUCCEED")?.Payload).toBe("date:2030-01-01T00:00:00.000Z");
+  });
+});
+
+describe("argument normalisation (arguments.ts)", () => {
+  test("the optional leading name follows the official SDK's rule for each method", () => {
+    const fn = () => 1;
+    expect(splitName("step", ["n", fn, {}])).toEqual({ name: "n", rest: [fn, {}] });
+    expect(splitName("step", [fn, {}])).toEqual({ name: undefined, rest: [fn, {}] });
+    expect(splitName("step", [undefined, fn])).toEqual({ name: undefined, rest: [fn] });
+    expect(splitName("wait", [{ seconds: 1 }], NameRule.stringFirst)).toEqual({ name: undefined, rest: [{ seconds: 1 }] });
+    expect(splitName("wait", ["w", { seconds: 1 }], NameRule.stringFirst)).toEqual({ name: "w", rest: [{ seconds: 1 }] });
+    // invoke(a, b) with two strings is (name, funcId); invoke(funcId, input) is not
+    expect(splitName("invoke", ["a", "b"], NameRule.stringSecond)).toEqual({ name: "a", rest: ["b"] });
+    expect(splitName("invoke", ["fn", { x: 1 }], NameRule.stringSecond)).toEqual({ name: undefined, rest: ["fn", { x: 1 }] });
+  });
+
+  test("names must be 1 to 256 printable ASCII characters, and callbacks functions; errors say how to call it", async () => {
+    expect(() => splitName("step", ["x".repeat(257), () => 1])).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_ARGUMENT }));
+    expect(() => splitName("step", ["caf\u00e9", () => 1])).toThrow(/printable ASCII/);
+    const service = new MemoryClient({});
+    const output = await on(service, async (_i, ctx) => {
+      try {
+        await ctx.step("no-fn", 42 as never);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })(service.event(), {});
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify("step: fn must be a function, got number. Call it as step(name?, fn, config?).") });
   });
 });
 
