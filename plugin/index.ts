@@ -4,87 +4,67 @@
 // writes the build manifest. Everything about durable code itself belongs to compiler/; nothing here
 // parses or rewrites source.
 
-import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
-import { BuildManifestCollector } from "./build-manifest.ts";
-import { CompileCache } from "./compile-cache.ts";
+import { createUnplugin, type UnpluginFactory, type UnpluginInstance, type UnpluginOptions } from "unplugin";
 import { reportDiagnostics } from "./diagnostics.ts";
+import { DurableModules } from "./durable-modules.ts";
+import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
 import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
 import { resolveOptions, type Options } from "./options.ts";
-
-type CompilerModule = typeof import("../compiler/index.ts");
-type CompileResult = NonNullable<ReturnType<CompilerModule["compile"]>>;
-let compilerModule: Promise<CompilerModule> | undefined;
-
-// The compiler (and TypeScript behind it) loads on the first module that may carry a directive, so a
-// build without durable code never pays for it.
-function loadCompiler(): Promise<CompilerModule> {
-  return (compilerModule ??= import("../compiler/index.ts"));
-}
 
 export const PLUGIN_NAME = "use-durable";
 
 const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
-  const collector = new BuildManifestCollector();
-  const cache = new CompileCache<CompileResult | null>();
-  let bundlerRoot: string | undefined;
-  const root = (): string => options.root ?? bundlerRoot ?? process.cwd();
-  const writeManifest = (): void => {
-    if (options.manifest !== false) collector.write(root(), options.manifest);
-  };
+  const modules = new DurableModules(options);
+  const writeManifest = (): void => modules.writeManifest();
 
-  return {
+  const isRegExp = (p: string | RegExp): p is RegExp => p instanceof RegExp;
+  if (meta.framework === "esbuild" && options.include.every(isRegExp) && options.exclude.every(isRegExp)) {
+    return { name: PLUGIN_NAME, esbuild: { setup: esbuildSetup(modules, options.include, options.exclude) } };
+  }
+
+  const plugin: UnpluginOptions = {
     name: PLUGIN_NAME,
     enforce: "pre",
     transform: {
       filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
       async handler(code, id) {
         const file = stripQuery(id);
-        const { compile, formatDiagnostic } = await loadCompiler();
-        let result = cache.lookup(file, code, root())?.result;
-        if (result === undefined) {
-          result = compile(code, file, { root: root(), strict: options.strict, steps: options.steps });
-          cache.store(file, code, root(), result);
-        }
-        if (result === null) {
-          collector.delete(file);
-          return null;
-        }
-        collector.set(file, result.manifest);
-        reportDiagnostics(this, meta.framework, file, result.diagnostics, formatDiagnostic);
-        return { code: result.code, map: result.map };
+        const compiled = await modules.compile(code, file);
+        if (compiled === null) return null;
+        reportDiagnostics(this, meta.framework, file, compiled.result.diagnostics, compiled.format);
+        return { code: compiled.result.code, map: compiled.result.map };
       },
     },
     // A changed module leaves the manifest until it is transformed again: one that lost its directive
     // never reaches the handler, and must not linger there.
     watchChange(id, change) {
-      collector.delete(stripQuery(id));
-      if (change.event === "delete") cache.delete(stripQuery(id));
+      modules.changed(stripQuery(id), change.event === "delete");
     },
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).
     buildEnd: writeManifest,
     writeBundle: writeManifest,
     esbuild: {
-      // esbuild runs onLoad callbacks in Go and only crosses into JS when the path matches, so the id
-      // filter is worth repeating here as one RegExp.
-      onLoadFilter: /\.[cm]?[jt]sx?$/,
+      // Only with glob include/exclude (see esbuild-setup.ts); esbuild crosses into JS only for these.
+      onLoadFilter: ESBUILD_LOAD_FILTER,
       config(initial) {
-        bundlerRoot = initial.absWorkingDir;
+        modules.bundlerRoot = initial.absWorkingDir;
       },
     },
     vite: {
       configResolved(config) {
-        bundlerRoot = config.root;
+        modules.bundlerRoot = config.root;
       },
     },
     webpack(compiler) {
-      bundlerRoot = compiler.context;
+      modules.bundlerRoot = compiler.context;
     },
     rspack(compiler) {
-      bundlerRoot = compiler.context;
+      modules.bundlerRoot = compiler.context;
     },
   };
+  return plugin;
 };
 
 /** The plugin for every bundler; `use-durable/<bundler>` exports one member of it. */

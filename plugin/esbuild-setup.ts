@@ -1,0 +1,46 @@
+// The plugin's own esbuild hook. unplugin's generic transform path reads every module asynchronously
+// and wraps each call in a context; for esbuild, which crosses from Go into JS once per module, that
+// doubles the plugin's cost on modules without a directive (bench/plugin.ts measures it). This hook
+// reads synchronously, tests the directive hint, and leaves every other module to esbuild. It needs
+// include/exclude as RegExps; with glob strings the factory keeps unplugin's path (plugin/index.ts).
+
+import type { Loader, PartialMessage, PluginBuild } from "esbuild";
+import { readFileSync } from "node:fs";
+import type { DurableModules } from "./durable-modules.ts";
+import { DIRECTIVE_HINT } from "./module-filter.ts";
+
+/** The only files esbuild sends to JS at all. */
+export const ESBUILD_LOAD_FILTER = /\.[cm]?[jt]sx?$/;
+
+export function esbuildSetup(modules: DurableModules, include: readonly RegExp[], exclude: readonly RegExp[]) {
+  const wanted = (path: string) => !exclude.some((r) => r.test(path)) && include.some((r) => r.test(path));
+  return (build: PluginBuild): void => {
+    modules.bundlerRoot = build.initialOptions.absWorkingDir;
+    build.onLoad({ filter: ESBUILD_LOAD_FILTER, namespace: "file" }, async (args) => {
+      if (!wanted(args.path)) return undefined;
+      const code = readFileSync(args.path, "utf8");
+      if (!DIRECTIVE_HINT.test(code)) {
+        modules.changed(args.path, false); // on a rebuild it may have lost its directive
+        return undefined;
+      }
+      const compiled = await modules.compile(code, args.path);
+      if (compiled === null) return undefined;
+      const { result, format } = compiled;
+      // No location: esbuild would print an empty frame under the compiler's own code frame.
+      const message = (d: (typeof result.diagnostics)[number]): PartialMessage => ({ text: format(d) });
+      return {
+        contents: `${result.code}\n//# sourceMappingURL=${result.map.toUrl()}\n`,
+        loader: loaderFor(args.path),
+        errors: result.diagnostics.filter((d) => d.severity === "error").map(message),
+        warnings: result.diagnostics.filter((d) => d.severity !== "error").map(message),
+      };
+    });
+    // onEnd runs for failed builds too, so the manifest is written either way.
+    build.onEnd(() => modules.writeManifest());
+  };
+}
+
+function loaderFor(path: string): Loader {
+  if (path.endsWith("x")) return path.endsWith(".tsx") ? "tsx" : "jsx";
+  return /\.[cm]?ts$/.test(path) ? "ts" : "js";
+}
