@@ -48,12 +48,18 @@ export function moduleBindings(ts: typeof TS, sf: TS.SourceFile, fns: ReadonlyMa
           if (fn) out.set(decl.name.text, { kind: "variable", fn });
           else if (isFn) out.set(decl.name.text, { kind: "function" });
           else if (ts.isObjectLiteralExpression(init)) out.set(decl.name.text, { kind: "variable", members: objectMembers(ts, init, fns) });
+          else if (ts.isIdentifier(init) && out.get(init.text)?.kind !== undefined) out.set(decl.name.text, aliasOf(out.get(init.text)!));
           else out.set(decl.name.text, { kind: "variable", external: ts.isNewExpression(init) || ts.isCallExpression(init) || ts.isAwaitExpression(init) });
         } else for (const n of collectNames(ts, decl.name)) out.set(n, { kind: "variable" });
       }
     }
   }
   return out;
+}
+
+/** `const pay = chargeCard;` is `chargeCard` (a step stays a step under another name). */
+function aliasOf(target: ModuleBinding): ModuleBinding {
+  return target.kind === "function" ? { kind: "variable", ...(target.fn ? { fn: target.fn } : {}) } : target;
 }
 
 function objectMembers(ts: typeof TS, obj: TS.ObjectLiteralExpression, fns: ReadonlyMap<TS.Node, FnInfo>): Map<string, FnInfo> {
