@@ -1,16 +1,13 @@
 /**
  * The invocation protocol and the context's rules that are not about batching: event
- * validation, paging and timestamps, suspension decisions, the logger, the intrinsics and the
- * dispatch contract with compiled code (runtime/SPEC.md), and error round trips.
+ * validation, paging and timestamps, suspension decisions, the logger, serdes, child contexts,
+ * durable promises and error round trips. Intrinsics and dispatch: runtime-dispatch.test.ts.
  */
 import { describe, expect, test, vi } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import {
-  ChildContextError, DurableError, ErrorCode, StepError, configureStep, context, fromErrorObject, retryPresets,
-  sleep, step, toErrorObject, withDurableExecution,
+  ChildContextError, DurableError, ErrorCode, StepError, fromErrorObject, retryPresets, toErrorObject, withDurableExecution,
 } from "../runtime/index.ts";
-import { NameRule, splitName } from "../runtime/arguments.ts";
-import * as internal from "../runtime/internal.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
 const on = (service: MemoryClient, body: (input: any, ctx: DurableContext) => Promise<unknown>) =>
@@ -159,55 +156,32 @@ describe("logger", () => {
   });
 });
 
-describe("intrinsics and the compiled-code contract", () => {
-  test("step, sleep and context find the current context; outside one, or inside a step, they say where to call them", async () => {
-    expect(() => context()).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IN_DURABLE_CONTEXT }));
-    expect(() => step(async () => 1)).toThrow(/outside a durable function/);
+describe("serdes", () => {
+  test("a value the serdes cannot handle fails the execution with a coded error naming the operation", async () => {
     const service = new MemoryClient({});
-    const handler = on(service, async () => {
-      const a = await step("a", async () => 1);
-      const inner = await context().runInChildContext("child", async () => step("b", async () => 2));
-      let inside = "";
-      await step("c", async () => {
-        try {
-          await sleep({ seconds: 1 });
-        } catch (error) {
-          inside = (error as DurableError).code;
-        }
-      });
-      return [a, inner, inside];
-    });
-    expect(await handler(service.event(), {})).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify([1, 2, ErrorCode.INSIDE_STEP]) });
+    const output = await on(service, async (_i, ctx) => ctx.step("big-int", async () => 10n))(service.event(), {});
+    expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorType: "SerdesError", ErrorMessage: expect.stringMatching(/serialize the value of Step "big-int" \(#1\)/) } });
   });
 
-  test("callStep, callDurable, call, durable and enterDurable follow the dispatch rules", async () => {
-    const charge = internal.registerStep(async function charge(cents: number) {
-      return cents * 2;
-    }, { name: "charge" });
-    configureStep(charge, { retryStrategy: retryPresets.noRetry });
-    const plain = async (x: number) => x + 1;
-    const sub = internal.durable(async (x: number) => {
-      const doubled = await internal.callStep("charge", charge, undefined, [x]);
-      return internal.call("plain", plain, undefined, [doubled]);
-    }, { name: "sub" });
-    async function main(this: unknown, _input: { x: number }): Promise<unknown> {
-      return internal.enterDurable(main, this, arguments, async function (input: { x: number }) {
-        const viaCompiler = await internal.callDurable("sub", sub, undefined, [input.x]);
-        const viaTag = await internal.call("sub#2", sub, undefined, [10]);
-        const uncompiled = await sub(100); // rule 2: a child context named after the function
-        return [viaCompiler, viaTag, uncompiled];
-      }, { name: "main" });
-    }
-    internal.registerDurable(main, { name: "main" });
-
-    await expect(sub(1)).rejects.toMatchObject({ code: ErrorCode.NOT_DEPLOYED, message: expect.stringMatching(/"sub".*Deploy it/) });
-    // rule 3: called with a durable invocation event and no context, it is the Lambda handler
-    const service = new MemoryClient({ x: 5 });
-    const output = await main({ ...service.event(), durableExecutionClient: service } as never);
-    expect(output).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify([11, 21, 201]) });
-    const starts = service.updates().filter((u) => u.Action === "START").map((u) => `${u.Type}:${u.Name}`);
-    expect(starts).toEqual(["CONTEXT:sub", "STEP:charge", "CONTEXT:sub#2", "STEP:charge", "CONTEXT:sub", "STEP:charge"]);
-  }, 10_000);
+  test("configureSerdes replaces the default for every later operation, fresh and replayed", async () => {
+    const service = new MemoryClient({});
+    const dates = {
+      serialize: (v: unknown) => (v instanceof Date ? `date:${v.toISOString()}` : JSON.stringify(v)),
+      deserialize: (s: string | undefined) => (s?.startsWith("date:") ? new Date(s.slice(5)) : s === undefined ? undefined : JSON.parse(s)),
+    };
+    const seen: unknown[] = [];
+    const handler = on(service, async (_i, ctx) => {
+      ctx.configureSerdes({ defaultSerdes: dates });
+      const when = await ctx.step("when", async () => new Date(Date.UTC(2030, 0, 1)));
+      await ctx.wait({ seconds: 1 });
+      seen.push(when instanceof Date);
+      return (when as Date).getUTCFullYear();
+    });
+    const { output } = await service.drive(handler);
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "2030" });
+    expect(seen).toEqual([true]);
+    expect(service.updates().find((u) => u.Action === "SUCCEED")?.Payload).toBe("date:2030-01-01T00:00:00.000Z");
+  });
 });
 
 describe("child contexts", () => {
@@ -275,62 +249,6 @@ describe("durable promises", () => {
     process.off("unhandledRejection", listener);
     expect(output).toEqual({ Status: "SUCCEEDED", Result: '"early"' });
     expect(unhandled).toEqual([]);
-  });
-});
-
-describe("serdes", () => {
-  test("a value the serdes cannot handle fails the execution with a coded error naming the operation", async () => {
-    const service = new MemoryClient({});
-    const output = await on(service, async (_i, ctx) => ctx.step("big-int", async () => 10n))(service.event(), {});
-    expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorType: "SerdesError", ErrorMessage: expect.stringMatching(/serialize the value of Step "big-int" \(#1\)/) } });
-  });
-
-  test("configureSerdes replaces the default for every later operation, fresh and replayed", async () => {
-    const service = new MemoryClient({});
-    const dates = {
-      serialize: (v: unknown) => (v instanceof Date ? `date:${v.toISOString()}` : JSON.stringify(v)),
-      deserialize: (s: string | undefined) => (s?.startsWith("date:") ? new Date(s.slice(5)) : s === undefined ? undefined : JSON.parse(s)),
-    };
-    const seen: unknown[] = [];
-    const handler = on(service, async (_i, ctx) => {
-      ctx.configureSerdes({ defaultSerdes: dates });
-      const when = await ctx.step("when", async () => new Date(Date.UTC(2030, 0, 1)));
-      await ctx.wait({ seconds: 1 });
-      seen.push(when instanceof Date);
-      return (when as Date).getUTCFullYear();
-    });
-    const { output } = await service.drive(handler);
-    expect(output).toEqual({ Status: "SUCCEEDED", Result: "2030" });
-    expect(seen).toEqual([true]);
-    expect(service.updates().find((u) => u.Action === "SUCCEED")?.Payload).toBe("date:2030-01-01T00:00:00.000Z");
-  });
-});
-
-describe("argument normalisation (arguments.ts)", () => {
-  test("the optional leading name follows the official SDK's rule for each method", () => {
-    const fn = () => 1;
-    expect(splitName("step", ["n", fn, {}])).toEqual({ name: "n", rest: [fn, {}] });
-    expect(splitName("step", [fn, {}])).toEqual({ name: undefined, rest: [fn, {}] });
-    expect(splitName("step", [undefined, fn])).toEqual({ name: undefined, rest: [fn] });
-    expect(splitName("wait", [{ seconds: 1 }], NameRule.stringFirst)).toEqual({ name: undefined, rest: [{ seconds: 1 }] });
-    expect(splitName("wait", ["w", { seconds: 1 }], NameRule.stringFirst)).toEqual({ name: "w", rest: [{ seconds: 1 }] });
-    // invoke(a, b) with two strings is (name, funcId); invoke(funcId, input) is not
-    expect(splitName("invoke", ["a", "b"], NameRule.stringSecond)).toEqual({ name: "a", rest: ["b"] });
-    expect(splitName("invoke", ["fn", { x: 1 }], NameRule.stringSecond)).toEqual({ name: undefined, rest: ["fn", { x: 1 }] });
-  });
-
-  test("names must be 1 to 256 printable ASCII characters, and callbacks functions; errors say how to call it", async () => {
-    expect(() => splitName("step", ["x".repeat(257), () => 1])).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_ARGUMENT }));
-    expect(() => splitName("step", ["caf\u00e9", () => 1])).toThrow(/printable ASCII/);
-    const service = new MemoryClient({});
-    const output = await on(service, async (_i, ctx) => {
-      try {
-        await ctx.step("no-fn", 42 as never);
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })(service.event(), {});
-    expect(output).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify("step: fn must be a function, got number. Call it as step(name?, fn, config?).") });
   });
 });
 
