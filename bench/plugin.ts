@@ -5,7 +5,7 @@
 // difference is made of: esbuild's per-module round trip into any JS plugin, and compile() itself;
 // and the same pair rebuilding through an esbuild context, as watch mode does.
 //
-//   npx node --conditions=source bench/plugin.ts [modules=300] [runs=7]
+//   npm run bench:plugin -- [modules=300] [runs=11]
 
 import { build, context, type BuildOptions, type Plugin } from "esbuild";
 import { readdirSync, readFileSync } from "node:fs";
@@ -17,7 +17,7 @@ import { generateProject } from "./plugin-project.ts";
 
 const repo = resolve(fileURLToPath(import.meta.url), "../..");
 const modules = Number(process.argv[2] ?? 300);
-const runs = Number(process.argv[3] ?? 7);
+const runs = Number(process.argv[3] ?? 11);
 const runtimeDir = new RegExp(`^${join(repo, "runtime").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\\\/]`);
 const project = generateProject(join(repo, ".tmp", "bench-plugin"), repo, modules);
 
