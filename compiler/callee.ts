@@ -73,6 +73,8 @@ export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
   const { ts } = r;
   let e = callee;
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  // `import(...)` and `super(...)` look like calls but have no callee value to pass on.
+  if (e.kind === ts.SyntaxKind.ImportKeyword || e.kind === ts.SyntaxKind.SuperKeyword) return { kind: "plain", warn: false };
   // Inline function literals are part of the durable body; promise chaining is not an operation.
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { kind: "plain", warn: false };
   if (ts.isPropertyAccessExpression(e) && ["then", "catch", "finally"].includes(e.name.text) && !ts.isIdentifier(e.expression)) return { kind: "plain", warn: false };

@@ -1,7 +1,8 @@
 /**
  * Properties of compile() (fast-check): names do not move when non-durable statements, comments and
  * blank lines are added; compile is idempotent; a file without a directive is returned untouched;
- * the source map sends every rewritten call back to its original line and column; and no input,
+ * the source map sends every rewritten call back to its original line and column; the output is
+ * syntactically valid TypeScript; and no input,
  * however broken, makes compile throw or fail internally.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compile, type CallEntry, type CompileResult } from "../compiler/index.ts";
+import { parse } from "../compiler/typescript.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fixturesDir = join(root, "fixtures");
@@ -55,7 +57,12 @@ function compileOk(code: string, id = join(root, "src/p.ts")): CompileResult {
   const result = compile(code, id, { root });
   expect(result).not.toBeNull();
   expect(result!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  expectValidSyntax(result!.code);
   return result!;
+}
+
+function expectValidSyntax(code: string, id = "out.ts"): void {
+  expect(parse(code, id).syntaxErrors.map((e) => e.messageText)).toEqual([]);
 }
 
 // A source map "mappings" decoder: [generatedLine, generatedColumn, sourceLine, sourceColumn], 0-based.
@@ -166,14 +173,16 @@ describe("compiler properties", () => {
     );
   });
 
-  it("maps every rewritten call back to its original line and column (fixtures)", () => {
+  it("maps every rewritten call back to its original line and column, and emits valid syntax (fixtures)", () => {
     let checked = 0;
     for (const name of readdirSync(fixturesDir)) {
       const file = join(fixturesDir, name, "input.ts");
       if (!existsSync(file)) continue;
       const input = readFileSync(file, "utf8");
       const result = compile(input, file, { root });
-      if (result) checked += expectCallsMapBack(input, result);
+      if (!result) continue;
+      checked += expectCallsMapBack(input, result);
+      if (!result.diagnostics.some((d) => d.code === "UD100")) expectValidSyntax(result.code);
     }
     expect(checked).toBeGreaterThan(100);
   });
