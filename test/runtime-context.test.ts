@@ -6,7 +6,7 @@
 import { describe, expect, test, vi } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import {
-  ChildContextError, DurableError, ErrorCode, StepError, fromErrorObject, retryPresets, toErrorObject, withDurableExecution,
+  ChildContextError, DurableError, ErrorCode, StepError, StepSemantics, fromErrorObject, retryPresets, toErrorObject, withDurableExecution,
 } from "../runtime/index.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
@@ -125,6 +125,32 @@ describe("suspension", () => {
     expect(invocations).toBe(2);
     expect(attempts).toBe(2);
     expect(service.updates().map((u) => u.Action)).toEqual(["START", "RETRY", "START", "SUCCEED"]);
+  });
+});
+
+describe("steps found STARTED (the last invocation died mid-step)", () => {
+  const startedStep = () => {
+    const service = new MemoryClient({});
+    service.operations.set("c4ca4238a0b92382", { Id: "c4ca4238a0b92382", Type: "STEP", SubType: "Step", Name: "s", Status: "STARTED", StepDetails: { Attempt: 0 } });
+    return service;
+  };
+
+  test("at-most-once with no retry left: FAIL with the interruption, the body never re-runs", async () => {
+    const service = startedStep();
+    let runs = 0;
+    const output = await on(service, async (_i, ctx) =>
+      ctx.step("s", async () => ++runs, { semantics: StepSemantics.AtMostOncePerRetry, retryStrategy: retryPresets.noRetry }))(service.event(), {});
+    expect(runs).toBe(0);
+    expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorType: "StepError", ErrorMessage: expect.stringMatching(/started but did not finish/) } });
+    expect(service.updates().map((u) => u.Action)).toEqual(["FAIL"]);
+    expect(service.updates()[0]!.Error?.ErrorType).toBe("StepInterruptedError");
+  });
+
+  test("at-least-once: re-runs the body without a second START", async () => {
+    const service = startedStep();
+    const output = await on(service, async (_i, ctx) => ctx.step("s", async ({ attempt }) => attempt))(service.event(), {});
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "1" });
+    expect(service.updates().map((u) => u.Action)).toEqual(["SUCCEED"]);
   });
 });
 
