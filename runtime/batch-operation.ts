@@ -12,12 +12,13 @@ import type { BatchItem, BatchKind } from "./batch-result.ts";
 import type { CompletionConfig } from "./completion.ts";
 import { completionConfigProblem, ExecutionCounters } from "./completion.ts";
 import { executeBatch } from "./concurrent-executor.ts";
-import { runInContext } from "./current-context.ts";
+import type { ReportOutcome } from "./concurrent-executor.ts";
+import { asChildContextError, runUnit } from "./batch-unit.ts";
+import type { BatchUnit, UnitOptions } from "./batch-unit.ts";
 import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
-import { ChildContextError, DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./errors.ts";
+import { DurableError, ErrorCode } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith } from "./serdes.ts";
 import { hashId } from "./operation-id.ts";
 import { OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
@@ -40,11 +41,7 @@ export interface BatchConfig<R> {
   summaryGenerator?: (result: BatchResult<R>) => string;
 }
 
-/** One unit of work: a map item (or group of items) or a parallel branch. */
-export interface BatchUnit<R> {
-  name: string;
-  run: (context: DurableContext) => Promise<R>;
-}
+export type { BatchUnit } from "./batch-unit.ts";
 
 const SUBTYPES = {
   map: { batch: OperationSubType.MAP, unit: OperationSubType.MAP_ITERATION },
@@ -81,16 +78,19 @@ export function runBatch<R>(
     async (batchContext: DurableContext) => {
       const batch = batchContext as DurableContextImpl;
       if (batch.replayOnly) return replaySummarized(batch, kind, units, config);
-      return executeBatch<R>({
+      let done = false;
+      const result = await executeBatch<R>({
         count: units.length,
         ...(config?.maxConcurrency !== undefined && { maxConcurrency: config.maxConcurrency }),
         ...(config?.completionConfig && { completionConfig: config.completionConfig }),
         names: units.map((u) => u.name),
-        runItem: (index) => runUnit(batch, kind, units[index]!, config),
+        runItem: (index, report) => runUnit(batch, units[index]!, unitOptions(kind, config, report, () => done)),
         onSettled: () => {
-          batch.finished = true;
+          done = true;
         },
       });
+      batch.finished = true;
+      return result;
     },
     {
       subType: SUBTYPES[kind].batch,
@@ -98,38 +98,6 @@ export function runBatch<R>(
       summaryGenerator: (result: BatchResult<R>) => summarizeBatchResult(kind, result, config?.summaryGenerator?.(result)),
     },
   );
-}
-
-function runUnit<R>(batch: DurableContextImpl, kind: BatchKind, unit: BatchUnit<R>, config: BatchConfig<R> | undefined): Promise<R> {
-  const subType = SUBTYPES[kind].unit;
-  if (config?.nesting === NestingType.FLAT) return runVirtualUnit(batch, subType, unit, config.itemSerdes);
-  const running = batch.runInChildContext<R>(unit.name, (child: DurableContext) => unit.run(child), {
-    subType,
-    ...(config?.itemSerdes && { serdes: config.itemSerdes }),
-  });
-  return Promise.resolve(running).catch((error: unknown) => Promise.reject(asChildContextError(error)));
-}
-
-/**
- * A FLAT unit: it takes an id in the batch (so its operations get ids "<unit>-1", ...) but
- * checkpoints nothing of its own, and its operations name the batch as their parent.
- */
-async function runVirtualUnit<R>(batch: DurableContextImpl, subType: string, unit: BatchUnit<R>, itemSerdes: Serdes<R> | undefined): Promise<R> {
-  const slot = batch.allocate({ type: OperationType.CONTEXT, subType, name: unit.name });
-  const child = batch.createChild(slot.stepId, batch.replayOnly, true);
-  const serdes = itemSerdes ?? batch.execution.serdes;
-  let result: R;
-  try {
-    result = await runInContext(child, () => unit.run(child));
-  } catch (error) {
-    child.finished = true;
-    if (DurableError.is(error) && error.fatal) throw error;
-    throw asChildContextError(error);
-  } finally {
-    child.finished = true;
-  }
-  const payload = await serializeWith(serdes, result, slot.describe(), slot.serdesContext());
-  return deserializeWith<R>(serdes, payload, slot.describe(), slot.serdesContext());
 }
 
 /**
@@ -150,7 +118,7 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
     }
     counters.start(index);
     try {
-      items.push({ result: await runUnit(batch, kind, unit, config), index, status: "SUCCEEDED" });
+      items.push({ result: await runUnit(batch, unit, unitOptions(kind, config, () => true, () => false)), index, status: "SUCCEEDED" });
       counters.succeed(index);
     } catch (error) {
       items.push({ error: asChildContextError(error), index, status: "FAILED" });
@@ -158,6 +126,10 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
     }
   }
   return new BatchResult<R>(items, summary?.completionReason ?? counters.completionReason());
+}
+
+function unitOptions<R>(kind: BatchKind, config: BatchConfig<R> | undefined, report: ReportOutcome<R>, batchDone: () => boolean): UnitOptions<R> {
+  return { subType: SUBTYPES[kind].unit, flat: config?.nesting === NestingType.FLAT, serdes: config?.itemSerdes, report, batchDone };
 }
 
 /** Without a readable summary: a NESTED unit's own record says whether it finished. */
@@ -169,13 +141,6 @@ function unitRecordIsTerminal(batch: DurableContextImpl, index: number): boolean
 /** Units start in index order and each takes one id, so unit i is operation "<batch>-<i+1>". */
 function unitHashedId(batch: DurableContextImpl, index: number): string {
   return hashId(`${batch.stepId}-${index + 1}`);
-}
-
-function asChildContextError(error: unknown): Error {
-  if (error instanceof ChildContextError) return error;
-  const object = toErrorObject(error);
-  const rebuilt = fromErrorObject(object);
-  return new ChildContextError(rebuilt.message, rebuilt);
 }
 
 /** The batch payload codec, or the user's serdes with BatchResult methods restored. */

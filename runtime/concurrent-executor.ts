@@ -5,15 +5,20 @@
  *
  * It knows nothing of contexts or checkpoints: `runItem(index)` is handed in (map and parallel
  * open a child context there) and is always called synchronously, in index order, so ids minted
- * inside it never depend on completion order. Items that settle after the batch completed are
- * ignored, and `onSettled` runs synchronously at completion so the caller can close the
- * checkpoint gate before any late item gets a turn. It never rejects for an item's failure.
+ * inside it never depend on completion order. An item's outcome counts at the moment it is
+ * reported: through `report` (synchronously, so the caller can checkpoint exactly the outcomes
+ * that count, and nothing for an item reported after completion), or else when its promise
+ * settles. `onSettled` runs synchronously at completion. It never rejects for an item's failure.
  */
 import { BatchItemStatus, BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
 import { ExecutionCounters } from "./completion.ts";
 import type { CompletionConfig } from "./completion.ts";
 import { Semaphore } from "./semaphore.ts";
+
+export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: Error };
+/** Reports an item's outcome now; true when it counts (the batch had not completed yet). */
+export type ReportOutcome<R> = (outcome: ItemOutcome<R>) => boolean;
 
 export interface ExecuteBatchOptions<R> {
   /** Number of items. */
@@ -24,7 +29,7 @@ export interface ExecuteBatchOptions<R> {
   /** Item names, for a custom `shouldComplete`. */
   names?: ReadonlyArray<string | undefined>;
   /** Starts item `index`; called synchronously, in index order, at most once per index. */
-  runItem: (index: number) => Promise<R>;
+  runItem: (index: number, report: ReportOutcome<R>) => Promise<R>;
   /** Called synchronously when completion is decided, before the result promise settles. */
   onSettled?: () => void;
 }
@@ -45,14 +50,21 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
       resolve(new BatchResult<R>(started, counters.completionReason()));
     };
 
-    const settle = (index: number, item: BatchItem<R>): void => {
-      if (done) return; // finished after the batch completed: not part of the result
-      items[index] = item;
-      if (item.status === BatchItemStatus.SUCCEEDED) counters.succeed(index);
+    const reported = new Array<boolean>(count).fill(false);
+    const settle = (index: number, outcome: ItemOutcome<R>): boolean => {
+      if (reported[index]) return false;
+      reported[index] = true;
+      if (done) return false; // finished after the batch completed: not part of the result
+      items[index] = outcome.ok
+        ? { result: outcome.value, index, status: BatchItemStatus.SUCCEEDED }
+        : { error: outcome.error, index, status: BatchItemStatus.FAILED };
+      if (outcome.ok) counters.succeed(index);
       else counters.fail(index);
       semaphore.release();
       if (counters.isComplete() || !counters.shouldContinue()) finish();
-      else pump();
+      // Not inside the reporter's call stack. A promise, not queueMicrotask: test fake timers fake that.
+      else void Promise.resolve().then(pump);
+      return true;
     };
 
     const pump = (): void => {
@@ -62,13 +74,13 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
         counters.start(index);
         let running: Promise<R>;
         try {
-          running = runItem(index);
+          running = runItem(index, (outcome) => settle(index, outcome));
         } catch (error) {
           running = Promise.reject(error);
         }
         running.then(
-          (result) => settle(index, { result, index, status: BatchItemStatus.SUCCEEDED }),
-          (error: unknown) => settle(index, { error: asError(error), index, status: BatchItemStatus.FAILED }),
+          (value) => settle(index, { ok: true, value }),
+          (error: unknown) => settle(index, { ok: false, error: asError(error) }),
         );
       }
     };

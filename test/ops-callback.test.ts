@@ -42,7 +42,7 @@ describe("createCallback", () => {
   it("deserialises with the config's serdes", async () => {
     const run = await runOnEmulator(
       withDurableExecution(async (_event, ctx) => {
-        const [promise] = await ctx.createCallback<{ ok: boolean }>({ serdes: { serialize: JSON.stringify, deserialize: (s) => JSON.parse(s!) } });
+        const [promise] = await ctx.createCallback<{ ok: boolean }>({ serdes: { serialize: (v) => JSON.stringify(v), deserialize: (s) => JSON.parse(s!) } });
         return (await promise).ok;
       }),
       { hooks: [{ index: 0, act: (op) => op.sendCallbackSuccess(JSON.stringify({ ok: true })) }] },

@@ -124,9 +124,8 @@ describe("ExecutionCounters (property 6)", () => {
 });
 
 type Plan = "ok" | "fail" | "wait";
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
+// Lets every queued microtask run (the executor hands out freed permits a microtask later).
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("executeBatch (property 6: suspension, order, concurrency)", () => {
   it("starts items in index order, never runs more than maxConcurrency, and settles with exact counts", async () => {
