@@ -29,6 +29,11 @@ export interface Resolver {
   steps: ReadonlySet<string>;
 }
 
+function isLiteral(ts: typeof TS, e: TS.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e) || ts.isNumericLiteral(e) || ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isRegularExpressionLiteral(e);
+}
+
 function isRelative(source: string): boolean {
   return source.startsWith(".") || source.startsWith("/");
 }
@@ -78,6 +83,8 @@ export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
   // Inline function literals are part of the durable body; promise chaining is not an operation.
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { kind: "plain", warn: false };
   if (ts.isPropertyAccessExpression(e) && ["then", "catch", "finally"].includes(e.name.text) && !ts.isIdentifier(e.expression)) return { kind: "plain", warn: false };
+  // Methods of literals (`\`${x}\`.padStart(3)`, `[a, b].join()`) are built-ins, never steps.
+  if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && isLiteral(ts, e.expression)) return { kind: "plain", warn: false };
   if (ts.isIdentifier(e)) {
     if (isLocal(ts, e.text, e)) return { kind: "unknown", warn: false };
     const binding = r.bindings.get(e.text);

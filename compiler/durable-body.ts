@@ -3,9 +3,9 @@
  * concurrency forms and intrinsic calls, reports hazards, and records the manifest's call tree.
  * Nested step and durable functions are their own scope and are skipped here.
  */
-import { classifyCallee, intrinsicHasName, type CalleeKind } from "./callee.ts";
+import { classifyCallee, intrinsicHasName } from "./callee.ts";
 import { rewriteCall } from "./call-rewrite.ts";
-import { matchConcurrency, rewriteBranch, rewriteConcurrencyHead } from "./concurrency.ts";
+import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
@@ -227,13 +227,29 @@ export class DurableBody {
     const { ts } = this.fc;
     const durableCall = (e: TS.Node): boolean => {
       while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
-      if (!ts.isCallExpression(e)) return false;
-      const k: CalleeKind = classifyCallee(this.fc.resolver, e.expression);
-      return k.kind !== "plain";
+      return ts.isCallExpression(e) && classifyCallee(this.fc.resolver, e.expression).kind !== "plain";
     };
-    const isAsyncFn = (f: TS.Node) => (ts.getModifiers(f as TS.ArrowFunction) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-    if (c.form === "map") return isAsyncFn(c.fn) || (!ts.isBlock(c.fn.body) && durableCall(c.fn.body));
-    return c.elements.some((e) => durableCall(e) || (ts.isCallExpression(e) && ts.isParenthesizedExpression(e.expression) && isAsyncFn(e.expression.expression)));
+    if (c.form === "map") return ts.isBlock(c.fn.body) ? this.containsDurableWork(c.fn.body) : durableCall(c.fn.body) || this.containsDurableWork(c.fn.body);
+    return c.elements.some((e) => {
+      const iife = asyncIife(ts, e);
+      return iife ? this.containsDurableWork(iife.body) : durableCall(e) || this.containsDurableWork(e);
+    });
+  }
+
+  /** Whether a subtree holds a call the walker would make durable (static, intrinsic, or awaited unknown). */
+  private containsDurableWork(node: TS.Node): boolean {
+    const { ts } = this.fc;
+    let found = false;
+    const scan = (n: TS.Node): void => {
+      if (found || this.fc.fns.has(n)) return;
+      if (ts.isCallExpression(n)) {
+        const k = classifyCallee(this.fc.resolver, n.expression).kind;
+        if (k === "step" || k === "durable" || k === "intrinsic" || (k === "unknown" && this.isAwaited(n))) return void (found = true);
+      }
+      ts.forEachChild(n, scan);
+    };
+    scan(node);
+    return found;
   }
 
   private visitConcurrency(call: TS.CallExpression, c: NonNullable<ReturnType<typeof matchConcurrency>>, enc: string[], calls: CallEntry[]): void {

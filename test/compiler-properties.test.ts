@@ -109,7 +109,8 @@ function expectCallsMapBack(input: string, result: CompileResult): number {
     for (const call of calls) {
       const [line, col] = call.loc.split(":").slice(-2).map(Number) as [number, number];
       // The callee's leading identifier stays in place; a concurrency head is replaced as a whole.
-      const original = call.kind === "concurrency" ? "__ud." : /^[\w$]+/.exec(inLines[line - 1]!.slice(col - 1))?.[0] ?? "";
+      const at = inLines[line - 1]!.slice(col - 1);
+      const original = call.kind === "concurrency" ? "__ud." : /^[\w$]+/.exec(at)?.[0] ?? at.slice(0, 1);
       expect(original.length).toBeGreaterThan(0);
       const hits = segments.filter(([, , sl, sc]) => sl === line - 1 && sc === col - 1);
       expect(hits.length, `no mapping back to ${call.loc}`).toBeGreaterThan(0);
