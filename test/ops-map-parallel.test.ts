@@ -243,7 +243,8 @@ describe("parallel", () => {
     );
     expect(run.result).toEqual({ results: [1, "waited", { deep: true }], reason: "ALL_COMPLETED" });
     expect(stepRuns).toBe(1);
-    expect(events(run.history)).toEqual([
+    const history = events(run.history);
+    expect(history.slice(0, 12)).toEqual([
       E("ExecutionStarted"),
       E("ContextStarted", "Parallel", "fan-out"),
       E("ContextStarted", "ParallelBranch", "parallel-branch-0"),
@@ -256,15 +257,18 @@ describe("parallel", () => {
       E("WaitSucceeded", "Wait", "w1"),
       E("WaitSucceeded", "Wait", "w2"),
       E("WaitSucceeded", "Wait", "w3"),
-      E("StepStarted", "Step", "a"),
-      E("ContextSucceeded", "RunInChildContext", "inner"),
-      E("StepSucceeded", "Step", "a"),
-      E("ContextSucceeded", "ParallelBranch", "waiter"),
-      E("ContextSucceeded", "ParallelBranch", "parallel-branch-2"),
-      E("ContextSucceeded", "ParallelBranch", "parallel-branch-0"),
-      E("ContextSucceeded", "Parallel", "fan-out"),
-      E("ExecutionSucceeded"),
     ]);
+    // The branches then finish concurrently in the second invocation: the set is fixed, the
+    // interleaving is not part of the contract.
+    expect(history.slice(12, -2).map((e) => e.join(" ")).sort()).toEqual([
+      "ContextSucceeded ParallelBranch parallel-branch-0",
+      "ContextSucceeded ParallelBranch parallel-branch-2",
+      "ContextSucceeded ParallelBranch waiter",
+      "ContextSucceeded RunInChildContext inner",
+      "StepStarted Step a",
+      "StepSucceeded Step a",
+    ]);
+    expect(history.slice(-2)).toEqual([E("ContextSucceeded", "Parallel", "fan-out"), E("ExecutionSucceeded")]);
     expect(run.invocations).toBe(2);
   });
 
