@@ -63,7 +63,11 @@ export class PluginOptionsError extends Error {
   }
 }
 
-export function resolveOptions(options: Options = {}): ResolvedOptions {
+export function resolveOptions(given?: Options | null): ResolvedOptions {
+  const options = given ?? {};
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new PluginOptionsError(`use-durable plugin: options must be an object, e.g. durable({ strict: true }), got ${JSON.stringify(options)}.`);
+  }
   const known = new Set(["include", "exclude", "root", "strict", "steps", "manifest"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {

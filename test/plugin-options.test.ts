@@ -4,6 +4,7 @@ import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MANIFEST, PluginOptionsError,
 
 describe("resolveOptions", () => {
   it("fills every default in one place", () => {
+    expect(resolveOptions(null)).toEqual(resolveOptions());
     expect(resolveOptions()).toEqual({
       include: [...DEFAULT_INCLUDE],
       exclude: [...DEFAULT_EXCLUDE],
@@ -43,6 +44,7 @@ describe("resolveOptions", () => {
     [{ manifest: "" }, /"manifest" must be a file path or false/],
     [{ include: [42] }, /"include" takes RegExps or glob strings, got 42/],
     [{ root: 1 }, /"root" must be a directory path/],
+    ["strict", /options must be an object/],
   ])("rejects bad input %j with a coded error that says how to fix it", (bad, message) => {
     let caught: unknown;
     try {
