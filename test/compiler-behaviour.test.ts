@@ -102,7 +102,7 @@ function executionOp(payload: unknown): Operation {
 async function replayFrom(handler: LambdaHandler, payload: unknown, prefix: Operation[]) {
   const client = new ReplayClient([executionOp(payload), ...prefix]);
   const event = { DurableExecutionArn: "arn:replay", CheckpointToken: "replay-token-0", InitialExecutionState: { Operations: [executionOp(payload), ...prefix] }, durableExecutionClient: client };
-  const output = (await handler(event, { getRemainingTimeInMillis: () => 900_000, awsRequestId: "replay" })) as { Status: string; Result?: string };
+  const output = (await handler(event, { getRemainingTimeInMillis: () => 900_000, awsRequestId: "replay" })) as { Status: string; Result?: string; Error?: { ErrorMessage?: string } };
   return { output, updates: client.updates };
 }
 
@@ -131,9 +131,14 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
     it(name, async () => {
       const exportName = spec.handler ?? "handler";
       let expected = spec.expected;
+      let expectedError: string | undefined;
       if (expected === undefined) {
         const plain = (await bundle(name, "plain"))[exportName] as (input: unknown) => Promise<unknown>;
-        expected = JSON.parse(JSON.stringify((await plain(spec.payload)) ?? null)) as unknown;
+        try {
+          expected = JSON.parse(JSON.stringify((await plain(spec.payload)) ?? null)) as unknown;
+        } catch (error) {
+          expectedError = (error as Error).message;
+        }
       }
       const handler = (await bundle(name, "compiled"))[exportName] as LambdaHandler;
       const options = {
@@ -143,9 +148,14 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       };
 
       const first = await runOnEmulator(handler, options);
-      expect(first.error, JSON.stringify(first.error)).toBeUndefined();
-      expect(first.status).toBe("SUCCEEDED");
-      expect(first.result ?? null).toEqual(expected);
+      if (expectedError !== undefined) {
+        expect(first.status).toBe("FAILED");
+        expect(first.error?.errorMessage).toBe(expectedError);
+      } else {
+        expect(first.error, JSON.stringify(first.error)).toBeUndefined();
+        expect(first.status).toBe("SUCCEEDED");
+        expect(first.result ?? null).toEqual(expected);
+      }
       // The golden history: the operation tree with every operation's type, subtype, compiler-given name
       // and status; children under their parent in creation order, so concurrent branches do not interleave.
       const golden = operationTree(first.raw.operations.map((o) => o.getOperationData() as unknown as Operation));
@@ -168,6 +178,7 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
           expect(prefix.some((p) => p.Id === u.Id && p.Status === "SUCCEEDED"), `replay re-ran completed ${u.Name}`).toBe(false);
         }
         if (output.Status === "SUCCEEDED") expect(output.Result === undefined ? null : JSON.parse(output.Result)).toEqual(expected);
+        else if (output.Status === "FAILED") expect(output.Error?.ErrorMessage).toBe(expectedError);
         else expect(output.Status, `replay from ${at}`).toBe("PENDING");
         if (at === ops.length) expect(updates).toEqual([]);
       }

@@ -13,3 +13,7 @@ export async function step(...args: unknown[]): Promise<unknown> {
 export function configureStep<F>(fn: F): F {
   return fn;
 }
+
+export const retryPresets = {
+  noRetry: () => ({ shouldRetry: false }),
+};
