@@ -3,6 +3,8 @@
  * contract with compiled code (runtime/SPEC.md: registerStep, durable, enterDurable, callStep,
  * callDurable, call), and the argument normalisation every operation shares.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { configureStep, context, DurableError, ErrorCode, retryPresets, sleep, step, withDurableExecution } from "../runtime/index.ts";
@@ -14,6 +16,15 @@ const on = (service: MemoryClient, body: (input: any, ctx: DurableContext) => Pr
   withDurableExecution(body, { durableExecutionClient: service });
 
 describe("intrinsics and the compiled-code contract", () => {
+  test("use-durable/internal exports exactly the names runtime/SPEC.md fixes for emitted code", () => {
+    const spec = readFileSync(fileURLToPath(new URL("../runtime/SPEC.md", import.meta.url)), "utf8");
+    const contract = spec.slice(spec.indexOf("## The contract with emitted code"), spec.indexOf("### Dispatch"));
+    const specified = [...contract.matchAll(/^(\w+)(?:<[^>]*>)?\(/gm)].map((m) => m[1]).sort();
+    expect(specified).toContain("callStep");
+    expect(Object.keys(internal).sort()).toEqual(specified);
+    for (const value of Object.values(internal)) expect(typeof value).toBe("function");
+  });
+
   test("step, sleep and context find the current context; outside one, or inside a step, they say where to call them", async () => {
     expect(() => context()).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IN_DURABLE_CONTEXT }));
     expect(() => step(async () => 1)).toThrow(/outside a durable function/);
