@@ -105,6 +105,16 @@ function main(): void {
     theirs = measure("@workflow/swc-plugin (mode workflow), same file", 60, () => void swc.transformSync(workflow, options("workflow")));
     measure("@workflow/swc-plugin (mode step), same file", 60, () => void swc.transformSync(workflow, options("step")));
     measure("@swc/core without the plugin, same file", 60, () => void swc.transformSync(workflow, { filename: "src/flows.ts", sourceMaps: true, jsc: { parser: { syntax: "typescript" }, target: "es2022" } }));
+    // The machine is shared: alternate the two in short rounds so both see the same load.
+    console.log("\ninterleaved rounds (20 runs each, medians):");
+    const ratios: number[] = [];
+    for (let round = 1; round <= 5; round++) {
+      const a = measure(`  round ${round} use-durable`, 20, () => void compile(durable, "src/flows.ts"));
+      const b = measure(`  round ${round} @workflow/swc-plugin`, 20, () => void swc.transformSync(workflow, options("workflow")));
+      ratios.push(a / b);
+    }
+    ratios.sort((x, y) => x - y);
+    console.log(`  ratio use-durable / swc-plugin per round: ${ratios.map((r) => r.toFixed(2)).join(", ")} (median ${ratios[2]!.toFixed(2)})`);
   } catch (error) {
     console.log(`\n@workflow/swc-plugin not measured: ${(error as Error).message}`);
   }
