@@ -75,6 +75,21 @@ describe("intrinsics and the compiled-code contract", () => {
   }, 10_000);
 });
 
+describe("source compatibility with @aws/durable-execution-sdk-js 2.x", () => {
+  test("a context has every member of the official DurableContext interface", async () => {
+    const dts = readFileSync(fileURLToPath(import.meta.resolve("@aws/durable-execution-sdk-js").replace(/dist\/index\.mjs$/, "dist-types/types/durable-context.d.ts")), "utf8");
+    const body = dts.slice(dts.indexOf("interface DurableContext<"), dts.indexOf("\n}", dts.indexOf("interface DurableContext<")));
+    const members = [...new Set([...body.matchAll(/^ {4}(\w+)[<(:]/gm)].map((m) => m[1]!))].sort();
+    expect(members).toEqual(expect.arrayContaining(["step", "wait", "runInChildContext", "logger", "configureLogger", "configureSerdes"]));
+    const service = new MemoryClient({});
+    let ctx: Record<string, unknown> = {};
+    await on(service, async (_i, c) => {
+      ctx = c as unknown as Record<string, unknown>;
+    })(service.event(), {});
+    expect(members.filter((name) => !(name in ctx))).toEqual([]);
+  });
+});
+
 describe("argument normalisation (arguments.ts)", () => {
   test("the optional leading name follows the official SDK's rule for each method", () => {
     const fn = () => 1;
