@@ -1,7 +1,8 @@
 /**
  * bench/compiler.ts: how fast compile() is. Prints ms per durable file of about 2,000 lines, µs per
  * file without a directive (which must never load TypeScript), and Vercel's @workflow/swc-plugin on
- * a comparable "use workflow" file, measured in the same run.
+ * a comparable "use workflow" file, measured in the same run. Both produce code and a source map (our
+ * map is built on first read, so the bench reads it).
  *
  *   npx node --conditions=source bench/compiler.ts
  */
@@ -90,7 +91,7 @@ function main(): void {
   if (!first || first.diagnostics.some((d) => d.severity === "error")) throw new Error("the durable bench file did not compile cleanly");
   const calls = first.manifest.durable.reduce((n, d) => n + d.calls.length, 0);
   console.log(`  ${first.manifest.durable.length} durable functions, ${first.manifest.steps.length} steps, ${calls} top-level durable calls`);
-  const ours = measure("use-durable compile(), ~2,000-line durable file", 60, () => void compile(durable, "src/flows.ts"));
+  const ours = measure("use-durable compile(), ~2,000-line durable file", 60, () => void compile(durable, "src/flows.ts")!.map);
 
   let theirs: number | undefined;
   try {
@@ -109,7 +110,7 @@ function main(): void {
     console.log("\ninterleaved rounds (20 runs each, medians):");
     const ratios: number[] = [];
     for (let round = 1; round <= 5; round++) {
-      const a = measure(`  round ${round} use-durable`, 20, () => void compile(durable, "src/flows.ts"));
+      const a = measure(`  round ${round} use-durable`, 20, () => void compile(durable, "src/flows.ts")!.map);
       const b = measure(`  round ${round} @workflow/swc-plugin`, 20, () => void swc.transformSync(workflow, options("workflow")));
       ratios.push(a / b);
     }

@@ -76,6 +76,15 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   // Same line as the user's first line, so every line number of the output matches the input.
   const shebang = /^#![^\n]*\n/.exec(code);
   s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE);
-  const map = s.generateMap({ hires: true, source: file, file, includeContent: true });
-  return { code: s.toString(), map, manifest: buildManifest(file, durable, steps, sink.list), diagnostics: sink.list };
+  // The map is built when first read: esbuild's onLoad cannot take one, so it would be wasted there.
+  let map: SourceMap | undefined;
+  return {
+    code: s.toString(),
+    get map(): SourceMap {
+      map ??= s.generateMap({ hires: true, source: file, file, includeContent: true });
+      return map;
+    },
+    manifest: buildManifest(file, durable, steps, sink.list),
+    diagnostics: sink.list,
+  };
 }
