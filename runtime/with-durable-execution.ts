@@ -79,8 +79,10 @@ async function finish(
       // the batcher reported its failure to the lifecycle; handled below
     }
   }
+  // Once the handler has settled, only a failure can change the answer; a suspension decided
+  // meanwhile (a race's losing wait) no longer applies.
   const ended = execution.lifecycle.terminated;
-  if (ended) return fromTermination(ended);
+  if (ended && ended.kind !== "suspend") return fromTermination(ended);
   if (!outcome.ok) return { Status: "FAILED", Error: toErrorObject(outcome.error) };
   const result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
   if (utf8Bytes(result) <= Limits.RESPONSE_BYTES) return result === undefined ? { Status: "SUCCEEDED" } : { Status: "SUCCEEDED", Result: result };

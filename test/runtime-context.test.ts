@@ -91,6 +91,17 @@ describe("suspension", () => {
     expect(await handler(service.event(), {})).toEqual({ Status: "SUCCEEDED", Result: '"done"' });
   });
 
+  test("a handler that finishes while a raced wait is still pending answers SUCCEEDED, not PENDING", async () => {
+    const service = new MemoryClient({});
+    const handler = on(service, async (_i, ctx) => {
+      const winner = await Promise.race([ctx.wait("slow", { hours: 1 }).then(() => "wait"), ctx.step("fast", async () => "step")]);
+      const tail = await ctx.runInChildContext("tail", async () => "t"); // its SUCCEED is still queued at return
+      return `${winner}${tail}`;
+    });
+    expect(await handler(service.event(), {})).toEqual({ Status: "SUCCEEDED", Result: '"stept"' });
+    expect(service.updates().map((u) => `${u.Name}:${u.Action}`)).toEqual(["slow:START", "fast:START", "fast:SUCCEED", "tail:START", "tail:SUCCEED"]);
+  });
+
   test("a wait created but not yet awaited does not suspend the invocation while work continues", async () => {
     const service = new MemoryClient({});
     const order: string[] = [];
