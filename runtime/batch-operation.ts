@@ -103,6 +103,8 @@ export function runBatch<R>(
 /**
  * Replaying a batch whose payload was a summary: re-drive the units it marks finished (each
  * returns its recorded outcome), skip the others' ids, and keep the recorded completion reason.
+ * Units start in index order, so a "-" before the last mark was started and still running when
+ * the batch completed: it comes back as STARTED, and the rebuilt result equals the first one.
  */
 async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, units: ReadonlyArray<BatchUnit<R>>, config: BatchConfig<R> | undefined): Promise<BatchResult<R>> {
   const recorded = batch.id === undefined ? undefined : batch.execution.state.get(batch.id);
@@ -114,6 +116,7 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
     const finished = summary ? /[SF]/.test(summary.itemStatuses[index] ?? "-") : unitRecordIsTerminal(batch, index);
     if (!finished) {
       batch.allocate({ type: OperationType.CONTEXT, subType: SUBTYPES[kind].unit, name: unit.name });
+      if (summary && index < summary.itemStatuses.length) items.push({ index, status: "STARTED" });
       continue;
     }
     counters.start(index);

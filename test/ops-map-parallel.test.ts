@@ -202,6 +202,55 @@ describe("map", () => {
     expect(run.invocations).toBe(2);
   });
 
+  it("rebuilds a summarised early-completed batch on replay exactly: items, still-running ones and reason", async () => {
+    const seen: unknown[] = [];
+    const run = await runOnEmulator(
+      withDurableExecution(async (_event, ctx) => {
+        const result = await ctx.map("big-early", [0, 1, 2, 3], async (c: DurableContext, i: number) => {
+          if (i === 1) await (await c.createCallback("never"))[0];
+          return c.step("blob", async () => `${i}`.repeat(100_000));
+        }, { maxConcurrency: 3, completionConfig: { minSuccessful: 2 } });
+        const s = summary(result);
+        seen.push({ ...s, items: s.items.map(([i, status, value]) => [i, status, (value as string | null)?.length ?? null]) });
+        await ctx.wait("later", { seconds: 10 });
+        return "done";
+      }),
+    );
+    expect(run.result).toBe("done");
+    expect(run.invocations).toBe(2);
+    const first = {
+      reason: "MIN_SUCCESSFUL_REACHED",
+      status: "SUCCEEDED",
+      items: [[0, "SUCCEEDED", 100_000], [1, "STARTED", null], [2, "SUCCEEDED", 100_000]],
+      counts: [2, 0, 1, 3],
+    };
+    expect(seen).toEqual([first, first]); // the second invocation rebuilt it from the summary "S-S"
+  });
+
+  it("groups items with itemBatcher: one child context per group, outcomes spread back per item", async () => {
+    const run = await runOnEmulator(
+      withDurableExecution(async (_event, ctx) => {
+        const result = await ctx.map("grouped", [1, 2, 3, 4, 5], async (c: DurableContext, x: number) => {
+          if (x === 4) throw new Error("four");
+          return c.step(async () => x * 10);
+        }, { itemBatcher: { maxItemsPerBatch: 2 }, completionConfig: { toleratedFailureCount: 1 }, maxConcurrency: 1 });
+        return summary(result);
+      }),
+    );
+    expect(run.result).toEqual({
+      reason: "ALL_COMPLETED",
+      status: "FAILED",
+      items: [[0, "SUCCEEDED", 10], [1, "SUCCEEDED", 20], [2, "FAILED", "four"], [3, "FAILED", "four"], [4, "SUCCEEDED", 50]],
+      counts: [3, 2, 0, 5],
+    });
+    expect(events(run.history).filter(([, sub]) => sub === "MapIteration")).toEqual([
+      ...item(0, "ContextSucceeded", "MapIteration", "map-item-0..1"),
+      ...item(1, "ContextFailed", "MapIteration", "map-item-2..3"),
+      ...item(2, "ContextSucceeded", "MapIteration", "map-item-4"),
+    ]);
+    expect(run.history.filter(([type]) => type === "StepSucceeded")).toHaveLength(4);
+  });
+
   it("maps 1,000 items at concurrency 10 in one invocation", async () => {
     let peak = 0;
     let running = 0;
