@@ -35,6 +35,7 @@ export const DIAGNOSTIC_FIXES = {
   UD207: 'Mark the callee "use step", wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
   UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
+  UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;

@@ -161,7 +161,17 @@ export class DurableBody {
     calls.push(entry);
     if (this.forEachDepth > 0)
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(), node.end);
+    else if (kind !== "concurrency" && this.isFloating(node))
+      this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(), node.end);
     return entry;
+  }
+
+  /** A call whose promise is dropped: an expression statement of its own, or `void f()`. */
+  private isFloating(node: TS.Node): boolean {
+    const { ts } = this.fc;
+    let p = node.parent;
+    while (ts.isParenthesizedExpression(p)) p = p.parent;
+    return ts.isExpressionStatement(p) || ts.isVoidExpression(p);
   }
 
   private visitCall(call: TS.CallExpression, enc: string[], calls: CallEntry[]): void {
