@@ -31,9 +31,9 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
   const { ts, s, code } = fc;
   let callee = call.expression;
   while (ts.isParenthesizedExpression(callee) && (ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression))) callee = callee.expression;
-  const start = call.expression.getStart();
+  const start = call.expression.getStart(fc.sf);
   const head = `${fn}(${JSON.stringify(name)}, `;
-  const text = (e: TS.Node) => code.slice(e.getStart(), e.end);
+  const text = (e: TS.Node) => code.slice(e.getStart(fc.sf), e.end);
   const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
   const obj = isMember ? (callee as TS.PropertyAccessExpression | TS.ElementAccessExpression).expression : undefined;
   const links = optionalLinks(ts, callee) + (call.questionDotToken ? 1 : 0);
@@ -59,7 +59,7 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
     access = `[${text(key)}]`;
   }
   const t = newTemp(fc, call);
-  s.appendLeft(obj.getStart(), `(${t} = `);
+  s.appendLeft(obj.getStart(fc.sf), `(${t} = `);
   s.update(obj.end, call.arguments.pos, `, ${head}${t}${access}, ${t}, [`);
   s.update(call.arguments.end, call.end, "]))");
   return true;

@@ -68,7 +68,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     if (info.kind === "durable") durable.push(new DurableBody(fc, info).run());
     else {
       checkStepBody(fc, info.node, info.name, false);
-      const { line, column } = fc.lines.at(info.node.getStart());
+      const { line, column } = fc.lines.at(info.node.getStart(sf));
       steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText()), loc: `${file}:${line}:${column}` });
     }
   }

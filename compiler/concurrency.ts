@@ -52,7 +52,7 @@ export function matchConcurrency(fc: FileContext, call: TS.CallExpression): Conc
 export function rewriteConcurrencyHead(fc: FileContext, call: TS.CallExpression, c: Concurrency, name: string): void {
   const { s } = fc;
   const fn = c.form === "map" ? RT.mapAll : OPS[c.op];
-  s.update(call.expression.getStart(), call.arguments.pos, `${fn}(${JSON.stringify(name)}, `);
+  s.update(call.expression.getStart(fc.sf), call.arguments.pos, `${fn}(${JSON.stringify(name)}, `);
   if (c.form === "map") {
     s.update(c.items.end, c.mapCall.arguments.pos, ", ");
     s.remove(c.mapCall.arguments.end, c.mapCall.end);
@@ -64,10 +64,10 @@ export function rewriteBranch(fc: FileContext, element: TS.Expression): TS.Arrow
   const { ts, s } = fc;
   const iife = asyncIife(ts, element);
   if (iife) {
-    if (element.getStart() < iife.getStart()) s.remove(element.getStart(), iife.getStart());
+    if (element.getStart(fc.sf) < iife.getStart(fc.sf)) s.remove(element.getStart(fc.sf), iife.getStart(fc.sf));
     if (iife.end < element.end) s.remove(iife.end, element.end);
     return iife;
   }
-  s.appendLeft(element.getStart(), "async () => ");
+  s.appendLeft(element.getStart(fc.sf), "async () => ");
   return undefined;
 }

@@ -40,7 +40,7 @@ function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
  */
 function wrapBody(fc: FileContext, fn: TS.FunctionLikeDeclaration, self: string, info: FnInfo): void {
   const body = fn.body as TS.Block;
-  const open = body.getStart() + 1;
+  const open = body.getStart(fc.sf) + 1;
   let impl = `async function ${signature(fc, fn)} {`;
   if (info.form === "class-method") {
     const tp = fn.typeParameters ? `<${fc.code.slice(fn.typeParameters.pos, fn.typeParameters.end)},>` : "";
@@ -59,15 +59,15 @@ function simplifyOuterParameters(fc: FileContext, fn: TS.FunctionLikeDeclaration
   const { ts } = fc;
   fn.parameters.forEach((p, i) => {
     if (ts.isIdentifier(p.name) && !p.initializer) return;
-    fc.s.update(p.getStart(), p.end, `${p.dotDotDotToken ? "..." : ""}__ud_p${i}`);
+    fc.s.update(p.getStart(fc.sf), p.end, `${p.dotDotDotToken ? "..." : ""}__ud_p${i}`);
   });
 }
 
 /** `async m(a) { ... }` in an object literal -> `m: wrap(async function (a) { ... }, meta)`. */
 function wrapObjectMethod(fc: FileContext, fn: TS.MethodDeclaration, wrapper: string, info: FnInfo): void {
-  const key = fc.code.slice(fn.name.getStart(), fn.name.end);
-  fc.s.appendLeft(fn.getStart(), `${key}: ${wrapper}(`);
-  fc.s.update(fn.name.getStart(), fn.name.end, "function");
+  const key = fc.code.slice(fn.name.getStart(fc.sf), fn.name.end);
+  fc.s.appendLeft(fn.getStart(fc.sf), `${key}: ${wrapper}(`);
+  fc.s.update(fn.name.getStart(fc.sf), fn.name.end, "function");
   fc.s.appendLeft(fn.end, `, ${meta(info)})`);
 }
 
@@ -91,7 +91,7 @@ export function emitDefinitions(fc: FileContext): void {
       s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info)});`);
     } else {
       const wrapper = info.kind === "step" ? RT.registerStep : RT.durable;
-      s.appendLeft(fn.getStart(), `${wrapper}(`);
+      s.appendLeft(fn.getStart(fc.sf), `${wrapper}(`);
       s.appendLeft(fn.end, `, ${meta(info)})`);
     }
   }

@@ -197,15 +197,15 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
   const moduleKinds = new Set(modulePrologue.kinds.map((k) => k.kind));
   if (moduleKinds.size > 1) {
     const first = modulePrologue.kinds[0]!.node;
-    sink.report("UD104", `The module has both "use durable" and "use step".`, first.getStart(), first.end);
+    sink.report("UD104", `The module has both "use durable" and "use step".`, first.getStart(sf), first.end);
   }
   const moduleKind = moduleKinds.size === 1 ? modulePrologue.kinds[0]!.kind : undefined;
   const exportedNames = exportedLocalNames(ts, sf);
 
   const checkFunction = (node: TS.FunctionLikeDeclaration): void => {
     const body = node.body;
-    if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart() + 1, sink));
-    else if (body && moduleKind) check(node, { kinds: [], end: body.getStart() });
+    if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart(sf) + 1, sink));
+    else if (body && moduleKind) check(node, { kinds: [], end: body.getStart(sf) });
   };
 
   const check = (node: TS.FunctionLikeDeclaration, prologue: Prologue): void => {
@@ -217,24 +217,24 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
     const isAsync = hasModifier(ts, node, ts.SyntaxKind.AsyncKeyword);
     const fromModule = !kind && moduleKind && isFn && isAsync && !node.asteriskToken && isTopLevel(ts, node as FnNode, sf) && isExported(ts, node as FnNode, exportedNames);
     if (kinds.size > 1) {
-      sink.report("UD104", `\`${label}\` has both "use durable" and "use step".`, at.getStart(), at.end);
+      sink.report("UD104", `\`${label}\` has both "use durable" and "use step".`, at.getStart(sf), at.end);
       return;
     }
     if (fromModule) kind = moduleKind;
     if (!kind) return;
     const directive = DIRECTIVE[kind];
     if (node.asteriskToken) {
-      sink.report("UD105", `"${directive}" on a generator \`${label}\`.`, node.getStart(), node.body?.getStart() ?? node.end);
+      sink.report("UD105", `"${directive}" on a generator \`${label}\`.`, node.getStart(sf), node.body?.getStart(sf) ?? node.end);
       return;
     }
     if (!isFn || !isAsync) {
-      sink.report("UD102", `"${directive}" on a function that is not async: \`${label}\`.`, node.getStart(), node.body?.getStart() ?? node.end);
+      sink.report("UD102", `"${directive}" on a function that is not async: \`${label}\`.`, node.getStart(sf), node.body?.getStart(sf) ?? node.end);
       return;
     }
     const fn = node as FnNode;
     const info: FnInfo = { node: fn, kind, ...nameOf(ts, fn), exported: isExported(ts, fn, exportedNames), prologueEnd: prologue.end };
     if (info.form === "class-method" && (!info.className || ts.isPrivateIdentifier((fn as TS.MethodDeclaration).name) || !ts.isClassDeclaration(fn.parent))) {
-      sink.report("UD107", `"${directive}" on \`${info.name}\`: a method of an anonymous class or class expression, or a #private method.`, fn.getStart(), (fn.body ?? fn).getStart());
+      sink.report("UD107", `"${directive}" on \`${info.name}\`: a method of an anonymous class or class expression, or a #private method.`, fn.getStart(sf), (fn.body ?? fn).getStart(sf));
       return;
     }
     fns.set(fn, info);

@@ -35,7 +35,7 @@ export class DurableBody {
     this.fc = fc;
     this.info = info;
     const fn = info.node;
-    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText()), loc: this.loc(fn.getStart()), calls: [] };
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText()), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
   }
 
   run(): DurableEntry {
@@ -138,7 +138,7 @@ export class DurableBody {
   }
 
   private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
-    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(), node.end);
+    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end);
   }
 
   private isAwaited(call: TS.CallExpression): boolean {
@@ -157,12 +157,12 @@ export class DurableBody {
   }
 
   private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
-    const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart()), enclosing: enc };
+    const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
     calls.push(entry);
     if (this.forEachDepth > 0)
-      this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(), node.end);
+      this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);
     else if (kind !== "concurrency" && this.isFloating(node))
-      this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(), node.end);
+      this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
     return entry;
   }
 
@@ -181,7 +181,7 @@ export class DurableBody {
     const conc = matchConcurrency(this.fc, call);
     if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
 
-    const calleeText = normalizeCallee(code.slice(call.expression.getStart(), call.expression.end));
+    const calleeText = normalizeCallee(code.slice(call.expression.getStart(this.fc.sf), call.expression.end));
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
     const visitChildren = () => this.visitChildren(call, enc, calls);
@@ -191,7 +191,7 @@ export class DurableBody {
       const first = call.arguments[0];
       const userName = hasName === true && first && ts.isStringLiteral(first) ? first.text : name;
       this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc);
-      if (hasName === false) this.fc.s.appendLeft(first ? first.getStart() : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
+      if (hasName === false) this.fc.s.appendLeft(first ? first.getStart(this.fc.sf) : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
       if (INLINE_STEP_OPS.has(kind.op)) {
         for (const a of call.arguments) {
           if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) checkStepBody(this.fc, a, `${calleeText}(...)`, true);

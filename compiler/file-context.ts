@@ -43,9 +43,9 @@ export function emitTemps(fc: FileContext): void {
     const body = fn.body!;
     const info = fc.fns.get(fn);
     if (info && ts.isBlock(body)) s.appendLeft(info.prologueEnd, ` ${decl}`);
-    else if (ts.isBlock(body)) s.appendLeft(body.getStart() + 1, ` ${decl}`);
+    else if (ts.isBlock(body)) s.appendLeft(body.getStart(fc.sf) + 1, ` ${decl}`);
     else {
-      s.prependLeft(body.getStart(), `{ ${decl} return (`);
+      s.prependLeft(body.getStart(fc.sf), `{ ${decl} return (`);
       s.appendLeft(body.end, `); }`);
     }
   }

@@ -26,14 +26,14 @@ export function checkStepBody(fc: FileContext, fn: TS.FunctionLikeDeclaration, l
     if (ts.isCallExpression(node)) {
       const kind = classifyCallee(fc.resolver, node.expression);
       if (kind.kind === "durable" || kind.kind === "intrinsic") {
-        const callee = normalizeCallee(code.slice(node.expression.getStart(), node.expression.end));
-        fc.sink.report("UD106", `Durable call \`${callee}\` inside step \`${label}\`: a step cannot start durable operations.`, node.getStart(), node.end);
+        const callee = normalizeCallee(code.slice(node.expression.getStart(fc.sf), node.expression.end));
+        fc.sink.report("UD106", `Durable call \`${callee}\` inside step \`${label}\`: a step cannot start durable operations.`, node.getStart(fc.sf), node.end);
       }
     }
     const target = inline ? assignmentTarget(ts, node) : undefined;
     const root = target && rootIdentifier(ts, target);
     if (root && !isDeclaredWithin(ts, root.text, root, fn))
-      fc.sink.report("UD209", `Inline step writes to captured variable \`${root.text}\`: on replay the step does not run, so \`${root.text}\` keeps its old value.`, node.getStart(), node.end);
+      fc.sink.report("UD209", `Inline step writes to captured variable \`${root.text}\`: on replay the step does not run, so \`${root.text}\` keeps its old value.`, node.getStart(fc.sf), node.end);
     ts.forEachChild(node, visit);
   };
   if (fn.body) visit(fn.body);
