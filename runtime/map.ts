@@ -5,7 +5,7 @@
  * group of consecutive items shares one child context (fn runs for its items in order; a
  * failure fails the whole group) and the completion config counts groups, not items.
  */
-import { NameRule, requireFunction, splitName } from "./arguments.ts";
+import { NameRule, checkName, requireFunction, splitName } from "./arguments.ts";
 import { BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
 import { checkBatchConfig, runBatch } from "./batch-operation.ts";
@@ -33,7 +33,11 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
   }
   requireFunction("map", "fn", fn);
   checkBatchConfig("map", config);
-  const nameOf = (index: number): string => config?.itemNamer?.(items[index]!, index) ?? `map-item-${index}`;
+  const nameOf = (index: number): string => {
+    const given = config?.itemNamer?.(items[index]!, index);
+    if (given) checkName("map itemNamer", given);
+    return given || `map-item-${index}`;
+  };
 
   if (!config?.itemBatcher) {
     const units: BatchUnit<R>[] = items.map((item, index) => ({

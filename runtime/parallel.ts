@@ -4,7 +4,7 @@
  * given), run by the concurrent executor. Resolves to a BatchResult and never throws for a
  * branch's failure.
  */
-import { NameRule, splitName } from "./arguments.ts";
+import { NameRule, checkName, splitName } from "./arguments.ts";
 import type { BatchResult } from "./batch-result.ts";
 import { checkBatchConfig, runBatch } from "./batch-operation.ts";
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
@@ -34,7 +34,8 @@ export function parallel<R>(ctx: DurableContextImpl, args: readonly unknown[]): 
       throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branch ${index} is neither a function nor a { name, func } object.`);
     }
     const given = typeof branch === "function" ? undefined : branch.name;
-    return { name: given ?? `parallel-branch-${index}`, run: async (child: DurableContext) => func(child) };
+    if (given) checkName(`${where} branch ${index}`, given);
+    return { name: given || `parallel-branch-${index}`, run: async (child: DurableContext) => func(child) };
   });
   return runBatch(ctx, "parallel", name, units, config);
 }
