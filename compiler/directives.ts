@@ -104,7 +104,8 @@ function nameOf(ts: typeof TS, fn: FnNode): Pick<FnInfo, "name" | "form" | "clas
   let parent = fn.parent;
   while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent)) parent = parent.parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, form: "expression" };
-  if (ts.isPropertyAssignment(parent)) return { name: propertyNameText(ts, parent.name), form: "expression" };
+  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return { name: propertyNameText(ts, parent.name), form: "expression" };
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === fn) return { name: parent.left.getText().replace(/\s+/g, ""), form: "expression" };
   if (ts.isExportAssignment(parent)) return { name: "default", form: "expression" };
   if (ts.isFunctionExpression(fn) && fn.name) return { name: fn.name.text, form: "expression" };
   return { name: "anonymous", form: "expression" };
