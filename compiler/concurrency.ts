@@ -12,7 +12,9 @@ type Op = keyof typeof OPS;
 
 export type Concurrency =
   | { form: "array"; op: Op; callee: string; elements: readonly TS.Expression[] }
-  | { form: "map"; op: "all"; callee: string; mapCall: TS.CallExpression; items: TS.Expression; fn: TS.ArrowFunction | TS.FunctionExpression };
+  | { form: "map"; op: "all"; callee: string; mapCall: TS.CallExpression; items: TS.Expression; fn: TS.ArrowFunction | TS.FunctionExpression }
+  /** `Promise.all(xs.map(processItem))`: a function passed by reference. */
+  | { form: "map-ref"; op: "all"; callee: string; mapCall: TS.CallExpression; items: TS.Expression; ref: TS.Identifier | TS.PropertyAccessExpression };
 
 function unwrap(ts: typeof TS, e: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
@@ -44,6 +46,7 @@ export function matchConcurrency(fc: FileContext, call: TS.CallExpression): Conc
   if (op === "all" && ts.isCallExpression(arg) && ts.isPropertyAccessExpression(arg.expression) && arg.expression.name.text === "map" && !arg.expression.questionDotToken && !arg.questionDotToken && arg.arguments.length === 1) {
     const fn = unwrap(ts, arg.arguments[0]!);
     if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return { form: "map", op: "all", callee: calleeText, mapCall: arg, items: arg.expression.expression, fn };
+    if (ts.isIdentifier(fn) || (ts.isPropertyAccessExpression(fn) && !fn.questionDotToken)) return { form: "map-ref", op: "all", callee: calleeText, mapCall: arg, items: arg.expression.expression, ref: fn };
   }
   return undefined;
 }
@@ -51,12 +54,22 @@ export function matchConcurrency(fc: FileContext, call: TS.CallExpression): Conc
 /** Rewrites the head: `Promise.all(` -> `__ud.promiseAll("name", ` and, for map, `xs.map(fn)` -> `xs, fn`. */
 export function rewriteConcurrencyHead(fc: FileContext, call: TS.CallExpression, c: Concurrency, name: string): void {
   const { s } = fc;
-  const fn = c.form === "map" ? RT.mapAll : OPS[c.op];
+  const fn = c.form === "array" ? OPS[c.op] : RT.mapAll;
   s.update(call.expression.getStart(fc.sf), call.arguments.pos, `${fn}(${JSON.stringify(name)}, `);
-  if (c.form === "map") {
+  if (c.form !== "array") {
     s.update(c.items.end, c.mapCall.arguments.pos, ", ");
     s.remove(c.mapCall.arguments.end, c.mapCall.end);
   }
+}
+
+/**
+ * `xs.map(processItem)` -> the items and `(__ud_item, __ud_index, __ud_items) => <call>(name, processItem, this, [...])`,
+ * so the function gets Array.prototype.map's three arguments, as in plain JS.
+ */
+export function rewriteMapReference(fc: FileContext, ref: TS.Identifier | TS.PropertyAccessExpression, callFn: string, name: string): void {
+  // As in plain JS, a method passed by reference is called without its object as `this`.
+  fc.s.appendLeft(ref.getStart(fc.sf), `(__ud_item, __ud_index, __ud_items) => ${callFn}(${JSON.stringify(name)}, `);
+  fc.s.appendLeft(ref.end, `, undefined, [__ud_item, __ud_index, __ud_items])`);
 }
 
 /** Turns one array element into a branch thunk: an async IIFE loses its call, anything else gets `async () => `. */

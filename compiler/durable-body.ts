@@ -5,7 +5,7 @@
  */
 import { classifyCallee, intrinsicHasName } from "./callee.ts";
 import { rewriteCall } from "./call-rewrite.ts";
-import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead } from "./concurrency.ts";
+import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
@@ -239,6 +239,7 @@ export class DurableBody {
       while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
       return ts.isCallExpression(e) && classifyCallee(this.fc.resolver, e.expression).kind !== "plain";
     };
+    if (c.form === "map-ref") return classifyCallee(this.fc.resolver, c.ref).kind !== "plain";
     if (c.form === "map") return ts.isBlock(c.fn.body) ? this.containsDurableWork(c.fn.body) : durableCall(c.fn.body) || this.containsDurableWork(c.fn.body);
     return c.elements.some((e) => {
       const iife = asyncIife(ts, e);
@@ -265,9 +266,18 @@ export class DurableBody {
   private visitConcurrency(call: TS.CallExpression, c: NonNullable<ReturnType<typeof matchConcurrency>>, enc: string[], calls: CallEntry[]): void {
     const { ts } = this.fc;
     const name = this.names.next(c.callee);
-    const entry = this.record(calls, "concurrency", name, c.form === "map" ? `${c.callee}(map)` : c.callee, call, enc);
+    const entry = this.record(calls, "concurrency", name, c.form === "array" ? c.callee : `${c.callee}(map)`, call, enc);
     entry.branches = [];
     rewriteConcurrencyHead(this.fc, call, c, name);
+    if (c.form === "map-ref") {
+      this.visit(c.items, enc, calls);
+      const kind = classifyCallee(this.fc.resolver, c.ref).kind;
+      const refText = normalizeCallee(this.fc.code.slice(c.ref.getStart(this.fc.sf), c.ref.end));
+      const refName = this.names.next(refText);
+      rewriteMapReference(this.fc, c.ref, kind === "step" ? RT.callStep : kind === "durable" ? RT.callDurable : RT.call, refName);
+      entry.branches.push([this.record([], kind === "step" || kind === "durable" ? kind : "call", refName, refText, c.ref, [...enc, `${c.callee}[map]`])]);
+      return;
+    }
     if (c.form === "map") {
       this.visit(c.items, enc, calls);
       const branch: CallEntry[] = [];
