@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../compiler/index.ts";
+import { compile, type CompileOptions } from "../compiler/index.ts";
 import * as internal from "../runtime/internal.ts";
 import type { Operation } from "../runtime/wire.ts";
 import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
@@ -58,7 +58,9 @@ const compilePlugin: Plugin = {
   setup(b) {
     b.onLoad({ filter: /[\\/]fixtures[\\/].*\.ts$/ }, (args) => {
       const code = readFileSync(args.path, "utf8");
-      const result = compile(code, args.path, { root });
+      const optionsFile = join(dirname(args.path), "options.json");
+      const options = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as CompileOptions) : {};
+      const result = compile(code, args.path, { ...options, root });
       const errors = result?.diagnostics.filter((d) => d.severity === "error") ?? [];
       if (errors.length > 0) return { errors: errors.map((d) => ({ text: `${d.code} ${d.message}` })) };
       return { contents: result?.code ?? code, loader: "ts" };
