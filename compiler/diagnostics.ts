@@ -36,6 +36,7 @@ export const DIAGNOSTIC_FIXES = {
   UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
   UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
+  UD211: "Call it in the durable body instead: `await Promise.all(xs.map((x) => f(x)))`, or pass `(x) => f(x)` from a durable body.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;

@@ -166,6 +166,18 @@ export class DurableBody {
     return entry;
   }
 
+  /** A step or durable function handed to other code as a value is called plainly there (UD211). */
+  private checkPassedAsValue(call: TS.CallExpression, calleeText: string): void {
+    const { ts } = this.fc;
+    for (const a of call.arguments) {
+      if (!ts.isIdentifier(a) && !ts.isPropertyAccessExpression(a)) continue;
+      const k = classifyCallee(this.fc.resolver, a).kind;
+      if (k !== "step" && k !== "durable") continue;
+      const what = normalizeCallee(this.fc.code.slice(a.getStart(this.fc.sf), a.end));
+      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: it will be called plainly there, not as a durable operation, and not checkpointed.`, a.getStart(this.fc.sf), a.end);
+    }
+  }
+
   /** A call whose promise is dropped: an expression statement of its own, or `void f()`. */
   private isFloating(node: TS.Node): boolean {
     const { ts } = this.fc;
@@ -201,6 +213,7 @@ export class DurableBody {
       }
       return visitChildren();
     }
+    this.checkPassedAsValue(call, calleeText);
     const forEachFn = this.forEachCallback(call);
     if (kind.kind === "step" || kind.kind === "durable" || (kind.kind === "unknown" && (this.isAwaited(call) || this.branchCalls.has(call)))) {
       const name = this.names.next(calleeText);
