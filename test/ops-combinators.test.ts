@@ -171,14 +171,17 @@ describe("the concurrency functions of compiled code", () => {
     ]);
   });
 
-  it("mapAll maps each item in its own MapIteration and keeps the order", async () => {
+  it("mapAll maps each item in its own MapIteration and keeps the order, also on replay", async () => {
     const run = await runOnEmulator(
-      withDurableExecution(async (event: { skus: string[] }) =>
-        mapAll("Promise.all(skus.map)", event.skus, async (sku) => step("reserve", async () => `${sku as string}!`)),
-      ),
+      withDurableExecution(async (event: { skus: string[] }) => {
+        const reserved = await mapAll("Promise.all(skus.map)", event.skus, async (sku) => step("reserve", async () => `${sku as string}!`));
+        await sleep("after", { seconds: 5 }); // the second invocation replays the map from its payload
+        return reserved;
+      }),
       { payload: { skus: ["a", "b", "c"] } },
     );
     expect(run.result).toEqual(["a!", "b!", "c!"]);
+    expect(run.invocations).toBe(2);
     expect(events(run.history).filter(([, sub]) => sub === "MapIteration")).toHaveLength(6);
   });
 
