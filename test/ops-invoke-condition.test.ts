@@ -68,6 +68,20 @@ describe("invoke", () => {
     expect(run.invocations).toBe(3);
   });
 
+  it("serialises the input and reads the result with the config's serdes", async () => {
+    const run = await runOnEmulator(
+      withDurableExecution(async (_event, ctx) =>
+        ctx.invoke("upper", "upper-fn", "hello", {
+          payloadSerdes: { serialize: (v) => JSON.stringify({ wrapped: v }), deserialize: (s) => JSON.parse(s!).wrapped },
+          resultSerdes: { serialize: (v) => JSON.stringify(v), deserialize: (s) => `read:${JSON.parse(s!).text}` },
+          tenantId: "tenant-1",
+        }),
+      ),
+      { functions: { "upper-fn": async (event: { wrapped: string }) => ({ text: event.wrapped.toUpperCase() }) } },
+    );
+    expect(run.result).toBe("read:HELLO");
+  });
+
   it("refuses a missing function name with a message that shows the call", async () => {
     const run = await runOnEmulator(withDurableExecution(async (_event, ctx) => ctx.invoke("", {})));
     expect(run.status).toBe("FAILED");
