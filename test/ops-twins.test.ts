@@ -128,19 +128,23 @@ describe("twins: the same operations on the official SDK and on use-durable", ()
 });
 
 describe("histories are interchangeable", () => {
-  test("a concurrent map with waits, invocations alternating between the two runtimes", async () => {
-    const body = twins["map, concurrent, with a wait in each item"]!.body(official);
-    const theirs = official.withDurableExecution(body as never) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-    const mine = ours.withDurableExecution(body as never);
-    const used: string[] = [];
-    const alternating = async (event: unknown, lambdaContext: unknown) => {
-      const useOurs = used.length % 2 === 0;
-      used.push(useOurs ? "ours" : "official");
-      return useOurs ? mine(event, lambdaContext) : theirs(event, lambdaContext);
-    };
-    const reference = await runOnEmulator(theirs as never);
-    const mixed = await runOnEmulator(alternating);
-    expect(used.slice(0, 2)).toEqual(["ours", "official"]);
-    expect(comparable(mixed)).toEqual(comparable(reference));
-  });
+  const alternatingCases = ["map, concurrent, with a wait in each item", "waitForCondition polling to a state", "invoke a durable function and a plain one"];
+  for (const name of alternatingCases) {
+    test(`invocations alternating between the two runtimes: ${name}`, async () => {
+      const twin = twins[name]!;
+      const body = twin.body(official);
+      const theirs = official.withDurableExecution(body as never) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+      const mine = ours.withDurableExecution(body as never);
+      const used: string[] = [];
+      const alternating = async (event: unknown, lambdaContext: unknown) => {
+        const useOurs = used.length % 2 === 0;
+        used.push(useOurs ? "ours" : "official");
+        return useOurs ? mine(event, lambdaContext) : theirs(event, lambdaContext);
+      };
+      const reference = await runOnEmulator(theirs as never, twin.options?.(official));
+      const mixed = await runOnEmulator(alternating, twin.options?.(official));
+      expect(used.slice(0, 2)).toEqual(["ours", "official"]);
+      expect(comparable(mixed)).toEqual(comparable(reference));
+    });
+  }
 });
