@@ -185,22 +185,24 @@ describe("map", () => {
     expect(run.invocations).toBe(2);
   });
 
-  it("writes a summary for a result over 256 KiB and rebuilds it on replay from the items", async () => {
-    let bodies = 0;
-    const run = await runOnEmulator(
-      withDurableExecution(async (_event, ctx) => {
-        const big = await ctx.map("big", [0, 1, 2], async (c: DurableContext, i: number) => c.step(async () => (bodies++, `${i}`.repeat(100_000))));
-        await ctx.wait("later", { seconds: 10 }); // the next invocation replays the summarised map
-        return big.getResults().map((s) => s.length);
-      }),
-    );
-    expect(run.result).toEqual([100_000, 100_000, 100_000]);
-    expect(bodies).toBe(3); // the replay rebuilt the results from the records, running nothing again
-    const mapOp = run.raw.operations.find((o) => o.getSubType() === "Map")!;
-    const payload = mapOp.getContextDetails()?.result; // the emulator hands it back parsed
-    expect(payload).toMatchObject({ type: "MapResult", totalCount: 3, successCount: 3, itemStatuses: "SSS", completionReason: "ALL_COMPLETED" });
-    expect(run.invocations).toBe(2);
-  });
+  for (const nesting of ["NESTED", "FLAT"] as const) {
+    it(`writes a summary for a result over 256 KiB and rebuilds it on replay from the items (${nesting})`, async () => {
+      let bodies = 0;
+      const run = await runOnEmulator(
+        withDurableExecution(async (_event, ctx) => {
+          const big = await ctx.map("big", [0, 1, 2], async (c: DurableContext, i: number) => c.step(async () => (bodies++, `${i}`.repeat(100_000))), { nesting });
+          await ctx.wait("later", { seconds: 10 }); // the next invocation replays the summarised map
+          return big.getResults().map((s) => s.length);
+        }),
+      );
+      expect(run.result).toEqual([100_000, 100_000, 100_000]);
+      expect(bodies).toBe(3); // the replay rebuilt the results from the records, running nothing again
+      const mapOp = run.raw.operations.find((o) => o.getSubType() === "Map")!;
+      const payload = mapOp.getContextDetails()?.result; // the emulator hands it back parsed
+      expect(payload).toMatchObject({ type: "MapResult", totalCount: 3, successCount: 3, itemStatuses: "SSS", completionReason: "ALL_COMPLETED" });
+      expect(run.invocations).toBe(2);
+    });
+  }
 
   it("rebuilds a summarised early-completed batch on replay exactly: items, still-running ones and reason", async () => {
     const seen: unknown[] = [];
