@@ -69,7 +69,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     else {
       checkStepBody(fc, info.node, info.name, false);
       const { line, column } = fc.lines.at(info.node.getStart(sf));
-      steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText()), loc: `${file}:${line}:${column}` });
+      steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText(sf)), loc: `${file}:${line}:${column}` });
     }
   }
   emitTemps(fc);

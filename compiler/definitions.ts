@@ -85,7 +85,7 @@ export function emitDefinitions(fc: FileContext): void {
         wrapObjectMethod(fc, fn, info.kind === "step" ? RT.registerStep : RT.durable, info);
         continue;
       }
-      const member = ts.isIdentifier(fn.name) ? `.${fn.name.text}` : ts.isComputedPropertyName(fn.name) ? `[${fn.name.expression.getText()}]` : `[${fn.name.getText()}]`;
+      const member = ts.isIdentifier(fn.name) ? `.${fn.name.text}` : ts.isComputedPropertyName(fn.name) ? `[${fn.name.expression.getText(fc.sf)}]` : `[${fn.name.getText(fc.sf)}]`;
       const self = `${info.className}${info.isStatic ? "" : ".prototype"}${member}`;
       if (info.kind === "durable") wrapBody(fc, fn, self, info);
       s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info)});`);

@@ -4,7 +4,7 @@
  */
 import { DIRECTIVE, type DirectiveKind } from "./specifiers.ts";
 import type { DiagnosticSink } from "./diagnostics.ts";
-import type { TS } from "./typescript.ts";
+import { linkChild, linkSubtree, type TS } from "./typescript.ts";
 
 export type FnNode = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
@@ -57,7 +57,7 @@ interface Prologue {
 }
 
 /** Reads the directive prologue of a statement list, reporting misspelt and misplaced directives. */
-function readPrologue(ts: typeof TS, statements: readonly TS.Statement[], start: number, sink: DiagnosticSink): Prologue {
+function readPrologue(ts: typeof TS, sf: TS.SourceFile, statements: readonly TS.Statement[], start: number, sink: DiagnosticSink): Prologue {
   const kinds: Prologue["kinds"] = [];
   let end = start;
   let inPrologue = true;
@@ -73,28 +73,28 @@ function readPrologue(ts: typeof TS, statements: readonly TS.Statement[], start:
       if (exact) kinds.push({ kind: exact, node: stmt });
       else {
         const meant = suggestDirective(text);
-        if (meant) sink.report("UD101", `Unknown directive "${text}". Did you mean "${DIRECTIVE[meant]}"?`, stmt.getStart(), stmt.end);
+        if (meant) sink.report("UD101", `Unknown directive "${text}". Did you mean "${DIRECTIVE[meant]}"?`, stmt.getStart(sf), stmt.end);
       }
     } else if (exact) {
-      sink.report("UD103", `"${text}" is not the first statement of its function or module, so it is ignored.`, stmt.getStart(), stmt.end);
+      sink.report("UD103", `"${text}" is not the first statement of its function or module, so it is ignored.`, stmt.getStart(sf), stmt.end);
     }
   }
   return { kinds, end };
 }
 
-function propertyNameText(ts: typeof TS, name: TS.PropertyName): string {
+function propertyNameText(ts: typeof TS, sf: TS.SourceFile, name: TS.PropertyName): string {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  return name.getText();
+  return name.getText(sf);
 }
 
 function hasModifier(ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
   return (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some((m) => m.kind === kind) ?? false;
 }
 
-function nameOf(ts: typeof TS, fn: FnNode): Pick<FnInfo, "name" | "form" | "className" | "isStatic"> {
+function nameOf(ts: typeof TS, sf: TS.SourceFile, fn: FnNode): Pick<FnInfo, "name" | "form" | "className" | "isStatic"> {
   if (ts.isFunctionDeclaration(fn)) return { name: fn.name?.text ?? "default", form: "declaration" };
   if (ts.isMethodDeclaration(fn)) {
-    const member = propertyNameText(ts, fn.name);
+    const member = propertyNameText(ts, sf, fn.name);
     if (ts.isClassLike(fn.parent)) {
       const className = fn.parent.name?.text ?? "";
       return { name: `${className || "anonymous"}.${member}`, form: "class-method", className, isStatic: hasModifier(ts, fn, ts.SyntaxKind.StaticKeyword) };
@@ -104,8 +104,8 @@ function nameOf(ts: typeof TS, fn: FnNode): Pick<FnInfo, "name" | "form" | "clas
   let parent = fn.parent;
   while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent)) parent = parent.parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, form: "expression" };
-  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return { name: propertyNameText(ts, parent.name), form: "expression" };
-  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === fn) return { name: parent.left.getText().replace(/\s+/g, ""), form: "expression" };
+  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return { name: propertyNameText(ts, sf, parent.name), form: "expression" };
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === fn) return { name: parent.left.getText(sf).replace(/\s+/g, ""), form: "expression" };
   if (ts.isExportAssignment(parent)) return { name: "default", form: "expression" };
   if (ts.isFunctionExpression(fn) && fn.name) return { name: fn.name.text, form: "expression" };
   return { name: "anonymous", form: "expression" };
@@ -159,6 +159,7 @@ function functionOfDirectiveAt(ts: typeof TS, sf: TS.SourceFile, offset: number)
   for (;;) {
     const next: TS.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
     if (!next) break;
+    linkChild(next, node);
     node = next;
   }
   if (!ts.isStringLiteral(node) || node.getStart(sf) !== offset || !ts.isExpressionStatement(node.parent)) return undefined;
@@ -194,7 +195,8 @@ export interface DirectiveScan {
 
 export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: DiagnosticSink): DirectiveScan {
   const fns = new Map<TS.Node, FnInfo>();
-  const modulePrologue = readPrologue(ts, sf.statements, 0, sink);
+  for (const statement of sf.statements) linkChild(statement, sf);
+  const modulePrologue = readPrologue(ts, sf, sf.statements, 0, sink);
   const moduleKinds = new Set(modulePrologue.kinds.map((k) => k.kind));
   if (moduleKinds.size > 1) {
     const first = modulePrologue.kinds[0]!.node;
@@ -205,12 +207,12 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
 
   const checkFunction = (node: TS.FunctionLikeDeclaration): void => {
     const body = node.body;
-    if (body && ts.isBlock(body)) check(node, readPrologue(ts, body.statements, body.getStart(sf) + 1, sink));
+    if (body && ts.isBlock(body)) check(node, readPrologue(ts, sf, body.statements, body.getStart(sf) + 1, sink));
     else if (body && moduleKind) check(node, { kinds: [], end: body.getStart(sf) });
   };
 
   const check = (node: TS.FunctionLikeDeclaration, prologue: Prologue): void => {
-    const label = nameOf(ts, node as FnNode).name;
+    const label = nameOf(ts, sf, node as FnNode).name;
     const kinds = new Set(prologue.kinds.map((k) => k.kind));
     let kind: DirectiveKind | undefined = kinds.size === 1 ? prologue.kinds[0]!.kind : undefined;
     const at = prologue.kinds[0]?.node ?? node;
@@ -233,7 +235,7 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
       return;
     }
     const fn = node as FnNode;
-    const info: FnInfo = { node: fn, kind, ...nameOf(ts, fn), exported: isExported(ts, fn, exportedNames), prologueEnd: prologue.end };
+    const info: FnInfo = { node: fn, kind, ...nameOf(ts, sf, fn), exported: isExported(ts, fn, exportedNames), prologueEnd: prologue.end };
     if (info.form === "class-method" && (!info.className || ts.isPrivateIdentifier((fn as TS.MethodDeclaration).name) || !ts.isClassDeclaration(fn.parent))) {
       sink.report("UD107", `"${directive}" on \`${info.name}\`: a method of an anonymous class or class expression, or a #private method.`, fn.getStart(sf), (fn.body ?? fn).getStart(sf));
       return;
@@ -248,7 +250,14 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
     const fn = functionOfDirectiveAt(ts, sf, offset);
     if (fn) candidates.add(fn);
   }
-  if (moduleKind) for (const fn of topLevelFunctions(ts, sf)) candidates.add(fn);
-  for (const fn of [...candidates].sort((a, b) => a.pos - b.pos)) checkFunction(fn);
+  if (moduleKind) {
+    // Rare: every exported function may be durable, so every part of the file may be read.
+    linkSubtree(ts, sf);
+    for (const fn of topLevelFunctions(ts, sf)) candidates.add(fn);
+  }
+  for (const fn of [...candidates].sort((a, b) => a.pos - b.pos)) {
+    linkSubtree(ts, fn);
+    checkFunction(fn);
+  }
   return { fns, ...(moduleKind ? { moduleKind } : {}), modulePrologueEnd: modulePrologue.end };
 }

@@ -35,7 +35,7 @@ export class DurableBody {
     this.fc = fc;
     this.info = info;
     const fn = info.node;
-    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText()), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
   }
 
   run(): DurableEntry {

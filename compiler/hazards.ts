@@ -45,7 +45,7 @@ export function callHazard(fc: FileContext, call: TS.CallExpression): { code: Di
   if (last === undefined || !(HAZARD_MEMBERS.has(last) || TIMERS.has(last) || (ts.isIdentifier(e) && fc.resolver.bindings.get(last)?.kind === "import"))) return undefined;
   if (member(fc, e, "Date", "now")) return { code: "UD201", what: "`Date.now()` returns a different value on every replay" };
   if (member(fc, e, "Math", "random")) return { code: "UD203", what: "`Math.random()` returns a different value on every replay" };
-  if (member(fc, e, "crypto", CRYPTO_FNS) || importedFromCrypto(fc, e)) return { code: "UD204", what: `\`${e.getText()}()\` returns a different value on every replay` };
+  if (member(fc, e, "crypto", CRYPTO_FNS) || importedFromCrypto(fc, e)) return { code: "UD204", what: `\`${e.getText(fc.sf)}()\` returns a different value on every replay` };
   if (member(fc, e, "performance", "now")) return { code: "UD205", what: "`performance.now()` returns a different value on every replay" };
   if (ts.isIdentifier(e) && ["setTimeout", "setInterval", "setImmediate"].some((n) => isGlobal(fc, e, n)))
     return { code: "UD206", what: `\`${e.text}\` schedules work that is lost when the function suspends` };
