@@ -64,3 +64,24 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
   s.update(call.arguments.end, call.end, "]))");
   return true;
 }
+
+/**
+ * `f.call(t, a, b)` -> `<fn>(name, f, t, [a, b])` and `f.apply(t, xs)` -> `<fn>(name, f, t, xs)`, for a
+ * callee known to be a step or durable function (otherwise Function.prototype.call would run it plainly).
+ */
+export function rewriteCallApply(fc: FileContext, call: TS.CallExpression, target: TS.Expression, method: "call" | "apply", fn: string, name: string): void {
+  const { s } = fc;
+  const args = call.arguments;
+  s.appendLeft(target.getStart(fc.sf), `${fn}(${JSON.stringify(name)}, `);
+  s.update(target.end, call.arguments.pos, ", ");
+  const first = args[0];
+  if (method === "call") {
+    if (!first) s.appendLeft(call.arguments.pos, "undefined, [");
+    else if (args[1]) s.update(first.end, args[1].getStart(fc.sf), ", [");
+    else s.appendLeft(first.end, ", [");
+    s.update(call.arguments.end, call.end, "])");
+  } else {
+    if (!first) s.appendLeft(call.arguments.pos, "undefined, []");
+    else if (!args[1]) s.appendLeft(first.end, ", []");
+  }
+}

@@ -4,7 +4,7 @@
  * Nested step and durable functions are their own scope and are skipped here.
  */
 import { classifyCallee, intrinsicHasName } from "./callee.ts";
-import { rewriteCall } from "./call-rewrite.ts";
+import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
 import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
@@ -166,6 +166,22 @@ export class DurableBody {
     return entry;
   }
 
+  /** `step.call(t, ...)` / `step.apply(t, xs)` of a known step or durable function: still a durable call. */
+  private visitCallApply(call: TS.CallExpression, enc: string[], calls: CallEntry[]): boolean {
+    const { ts } = this.fc;
+    const e = call.expression;
+    if (!ts.isPropertyAccessExpression(e) || e.questionDotToken || call.questionDotToken || (e.name.text !== "call" && e.name.text !== "apply")) return false;
+    if (call.arguments.some((a) => ts.isSpreadElement(a)) || (e.name.text === "apply" && call.arguments.length > 2)) return false;
+    const kind = classifyCallee(this.fc.resolver, e.expression).kind;
+    if (kind !== "step" && kind !== "durable") return false;
+    const calleeText = normalizeCallee(this.fc.code.slice(e.expression.getStart(this.fc.sf), e.expression.end));
+    const name = this.names.next(calleeText);
+    rewriteCallApply(this.fc, call, e.expression, e.name.text, kind === "step" ? RT.callStep : RT.callDurable, name);
+    this.record(calls, kind, name, calleeText, call, enc);
+    this.visitChildren(call, enc, calls);
+    return true;
+  }
+
   /** A step or durable function handed to other code as a value is called plainly there (UD211). */
   private checkPassedAsValue(call: TS.CallExpression, calleeText: string): void {
     const { ts } = this.fc;
@@ -193,6 +209,7 @@ export class DurableBody {
     const conc = matchConcurrency(this.fc, call);
     if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
 
+    if (this.visitCallApply(call, enc, calls)) return;
     const calleeText = normalizeCallee(code.slice(call.expression.getStart(this.fc.sf), call.expression.end));
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
