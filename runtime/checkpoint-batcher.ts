@@ -110,7 +110,7 @@ export class CheckpointBatcher {
       const size = Buffer.byteLength(JSON.stringify(item.update), "utf8");
       if (batch.length > 0 && bytes + size > this.maxBytes) break;
       batch.push(item);
-      bytes += size;
+      bytes += size + 1; // and the comma between updates
       this.head++;
       if (item.update.Type === OperationType.EXECUTION) break;
     }
