@@ -3,6 +3,7 @@
  * intrinsic; unknown (dispatched at run time by tag); or known not durable (pure, or a hazard when
  * awaited). Pure lookup: no edits here.
  */
+import type { ImportedExport, ImportedModule } from "./exports-summary.ts";
 import { PUBLIC_SPECIFIER } from "./specifiers.ts";
 import { isLocal, type ModuleBinding } from "./scope.ts";
 import type { TS } from "./typescript.ts";
@@ -27,6 +28,8 @@ export interface Resolver {
   ts: typeof TS;
   bindings: ReadonlyMap<string, ModuleBinding>;
   steps: ReadonlySet<string>;
+  /** Summaries of imported modules (CompileOptions.imports), by specifier; absent: dispatched. */
+  imports?: ReadonlyMap<string, ImportedModule>;
 }
 
 function isLiteral(ts: typeof TS, e: TS.Expression): boolean {
@@ -42,6 +45,22 @@ function isStepsModule(r: Resolver, source: string): boolean {
   return r.steps.has(source) || r.steps.has(source.replace(/\.[cm]?[jt]sx?$/, ""));
 }
 
+function exportOf(mod: ImportedModule, name: string): ImportedExport | undefined {
+  return Object.hasOwn(mod, name) ? mod[name] : undefined;
+}
+
+/**
+ * A callee imported from a summarised module: its step and durable exports are static calls; a plain
+ * function stays dispatched (a tag may still be added by hand) but is flagged as a hazard when awaited.
+ */
+function fromSummary(mod: ImportedModule, imported: string, member: string | undefined): CalleeKind | undefined {
+  let e: ImportedExport | undefined = imported === "*" ? { namespace: mod } : exportOf(mod, imported);
+  if (member !== undefined) e = e !== undefined && typeof e === "object" ? exportOf(e.namespace, member) : undefined;
+  if (e === "step" || e === "durable") return { kind: e };
+  if (e === "function") return { kind: "unknown", warn: true };
+  return undefined;
+}
+
 function fromBinding(r: Resolver, binding: ModuleBinding | undefined, member: string | undefined): CalleeKind {
   if (!binding) return { kind: "plain", warn: true }; // an undeclared global such as fetch
   switch (binding.kind) {
@@ -52,6 +71,9 @@ function fromBinding(r: Resolver, binding: ModuleBinding | undefined, member: st
         return { kind: "plain", warn: false };
       }
       if (isStepsModule(r, binding.source)) return binding.imported === "*" || member === undefined ? { kind: "step" } : { kind: "unknown", warn: false };
+      const mod = r.imports?.get(binding.source);
+      const known = mod && fromSummary(mod, binding.imported, member);
+      if (known) return known;
       return { kind: "unknown", warn: !isRelative(binding.source) };
     }
     case "function":

@@ -58,7 +58,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   const s = new MagicString(code);
   const fc: FileContext = {
     ts, sf, code, file, s, sink,
-    resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps },
+    resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps, imports: opts.imports },
     fns: scan.fns, temps: new Map(), tempCount: 0, lines: new LineIndex(code),
   };
   emitDefinitions(fc);

@@ -1,4 +1,5 @@
 /** Compiler options and their defaults: every default lives in resolveOptions(). */
+import type { ImportedModule } from "./exports-summary.ts";
 
 export interface CompileOptions {
   /** Directory that manifest and diagnostic paths are relative to. @default "" (paths as given) */
@@ -7,12 +8,19 @@ export interface CompileOptions {
   strict?: boolean;
   /** Module specifiers (as written in imports) whose exports are all step functions. @default [] */
   steps?: string[];
+  /**
+   * What the modules this file imports export, keyed by the specifier as written in its imports (the
+   * plugin builds it with summarizeExports + linkExports). A callee imported from a module listed here
+   * is resolved statically; anything else is dispatched at run time. @default {}
+   */
+  imports?: Readonly<Record<string, ImportedModule>>;
 }
 
 export interface ResolvedOptions {
   root: string;
   strict: boolean;
   steps: ReadonlySet<string>;
+  imports: ReadonlyMap<string, ImportedModule>;
 }
 
 export function resolveOptions(options: CompileOptions = {}): ResolvedOptions {
@@ -20,6 +28,7 @@ export function resolveOptions(options: CompileOptions = {}): ResolvedOptions {
     root: options.root ?? "",
     strict: options.strict ?? false,
     steps: new Set((options.steps ?? []).flatMap((s) => [s, s.replace(/\.[cm]?[jt]sx?$/, "")])),
+    imports: new Map(Object.entries(options.imports ?? {})),
   };
 }
 

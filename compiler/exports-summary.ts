@@ -1,0 +1,220 @@
+/**
+ * What one module exports, as far as call sites in other modules care: which exports are step
+ * functions, durable functions or plain functions, and which names it re-exports from where.
+ * `summarizeExports` reads one module's text; `linkExports` follows re-exports through a loader the
+ * caller provides (the plugin resolves and reads files; compile() never does), giving the
+ * `ImportedModule` that `CompileOptions.imports` hands to compile().
+ *
+ * Owns: the summary shapes and the rules for what counts as a step / durable / plain export.
+ * Never: touches the file system, resolves specifiers, or calls a name a step unless its own module
+ * says so with a directive (a wrong "step" would checkpoint a plain function; a missing one only
+ * leaves the call to run-time dispatch).
+ */
+import { mayHaveDirective } from "./prefilter.ts";
+import { DIRECTIVE, type DirectiveKind } from "./specifiers.ts";
+import { parse, type TS } from "./typescript.ts";
+
+/** `function`: a function this module defines without a directive (plain: not checkpointed). */
+export type ExportKind = DirectiveKind | "function";
+
+export interface ExportsSummary {
+  /** Exports defined in this module, by exported name (`default` for the default export). */
+  exports: Record<string, ExportKind>;
+  /** `export { a as b } from "./y"` -> `b: { from: "./y", name: "a" }`; `export * as ns` -> name `*`. */
+  reexports: Record<string, { from: string; name: string }>;
+  /** `export * from "./y"`, in source order. */
+  star: string[];
+}
+
+/** One export as seen from an importer: its kind, or a namespace (`export * as ns from ...`). */
+export type ImportedExport = ExportKind | { namespace: ImportedModule };
+/** A module's exports with its re-exports followed; a name that is absent is not known statically. */
+export type ImportedModule = Readonly<Record<string, ImportedExport>>;
+
+/** How deep re-export chains are followed (index.ts -> feature/index.ts -> activities.ts is 2). */
+export const MAX_REEXPORT_DEPTH = 8;
+
+const RE_EXPORT_HINT = /\bexport\s*(?:type\s*)?(?:\*|\{|default\s+[A-Za-z_$])/;
+const FROM = /\bfrom\s*["']([^"'\n]+)["']/g;
+const PLAIN_FN = /\bexport\s+(default\s+)?(?:async\s+)?function\b\s*\*?\s*([A-Za-z_$][\w$]*)?/g;
+const PLAIN_CONST_FN = /\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]*)?=\s*(?:async\b\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/g;
+
+function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/**
+ * The specifiers a module imports or re-exports from (`... from "x"`), by a text scan: it may list a
+ * specifier that only appears in a comment, which costs a resolution that is then unused.
+ */
+export function importSpecifiers(code: string): string[] {
+  const out = new Set<string>();
+  FROM.lastIndex = 0;
+  for (let m = FROM.exec(code); m; m = FROM.exec(code)) out.add(m[1]!);
+  return [...out];
+}
+
+/** Summarises one module. Cheap without a directive or a re-export: a few regex scans, no parse. */
+export function summarizeExports(code: string, id: string): ExportsSummary {
+  if (!mayHaveDirective(code) && !RE_EXPORT_HINT.test(code)) return plainSummary(code);
+  const { ts, sourceFile, syntaxErrors } = parse(code, id);
+  // A module that does not parse compiles to nothing: none of its exports is known.
+  if (syntaxErrors.length > 0) return { exports: record(), reexports: record(), star: [] };
+  return summarizeParsed(ts, sourceFile);
+}
+
+/** A module without any directive defines only plain functions; which ones, a text scan can tell. */
+function plainSummary(code: string): ExportsSummary {
+  const exports = record<ExportKind>();
+  PLAIN_FN.lastIndex = 0;
+  for (let m = PLAIN_FN.exec(code); m; m = PLAIN_FN.exec(code)) {
+    const name = m[1] ? "default" : m[2];
+    if (name) exports[name] = "function";
+  }
+  PLAIN_CONST_FN.lastIndex = 0;
+  for (let m = PLAIN_CONST_FN.exec(code); m; m = PLAIN_CONST_FN.exec(code)) exports[m[1]!] = "function";
+  return { exports, reexports: record(), star: [] };
+}
+
+function prologueKinds(ts: typeof TS, statements: readonly TS.Statement[]): Set<DirectiveKind> {
+  const kinds = new Set<DirectiveKind>();
+  for (const s of statements) {
+    if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) break;
+    if (s.expression.text === DIRECTIVE.durable) kinds.add("durable");
+    else if (s.expression.text === DIRECTIVE.step) kinds.add("step");
+  }
+  return kinds;
+}
+
+function unwrap(ts: typeof TS, e: TS.Expression): TS.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+function hasModifier(ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
+  return (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some((m) => m.kind === kind) ?? false;
+}
+
+type FnLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
+
+function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
+  const moduleKinds = prologueKinds(ts, sf.statements);
+  // Both module directives is an error in that module (UD104): none of its functions is compiled.
+  const moduleKind = moduleKinds.size === 1 ? [...moduleKinds][0] : undefined;
+  // What the compiler would make of the function, mirroring directives.ts: only a well-formed async,
+  // non-generator function with exactly one directive is registered as a step or durable function.
+  const kindOf = (fn: FnLike, exported: boolean): ExportKind => {
+    const body = fn.body;
+    const own = body && ts.isBlock(body) ? prologueKinds(ts, body.statements) : new Set<DirectiveKind>();
+    const kind = own.size === 1 ? [...own][0] : own.size === 0 && exported ? moduleKind : undefined;
+    const ok = hasModifier(ts, fn, ts.SyntaxKind.AsyncKeyword) && !fn.asteriskToken;
+    return kind && ok ? kind : "function";
+  };
+  const exports = record<ExportKind>();
+  const reexports = record<{ from: string; name: string }>();
+  const star: string[] = [];
+  const imports = new Map<string, { from: string; name: string }>();
+  const locals = new Map<string, FnLike>();
+  const localExports: Array<[exported: string, local: string]> = [];
+
+  for (const stmt of sf.statements) {
+    if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && stmt.importClause && !stmt.importClause.isTypeOnly) {
+      const from = stmt.moduleSpecifier.text;
+      const clause = stmt.importClause;
+      if (clause.name) imports.set(clause.name.text, { from, name: "default" });
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) imports.set(nb.name.text, { from, name: "*" });
+      if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) if (!el.isTypeOnly) imports.set(el.name.text, { from, name: (el.propertyName ?? el.name).text });
+    } else if (ts.isFunctionDeclaration(stmt) && stmt.body) {
+      const exported = hasModifier(ts, stmt, ts.SyntaxKind.ExportKeyword);
+      const isDefault = hasModifier(ts, stmt, ts.SyntaxKind.DefaultKeyword);
+      if (stmt.name) locals.set(stmt.name.text, stmt);
+      if (exported) exports[isDefault ? "default" : stmt.name?.text ?? "default"] = kindOf(stmt, true);
+    } else if (ts.isVariableStatement(stmt)) {
+      const exported = hasModifier(ts, stmt, ts.SyntaxKind.ExportKeyword);
+      for (const d of stmt.declarationList.declarations) {
+        const init = d.initializer && unwrap(ts, d.initializer);
+        if (!ts.isIdentifier(d.name) || !init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
+        locals.set(d.name.text, init);
+        if (exported) exports[d.name.text] = kindOf(init, true);
+      }
+    } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
+      const e = unwrap(ts, stmt.expression);
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) exports.default = kindOf(e, true);
+      else if (ts.isIdentifier(e)) localExports.push(["default", e.text]);
+    } else if (ts.isExportDeclaration(stmt) && !stmt.isTypeOnly) {
+      const from = stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
+      const clause = stmt.exportClause;
+      if (from !== undefined && !clause) star.push(from);
+      else if (from !== undefined && clause && ts.isNamespaceExport(clause)) reexports[clause.name.text] = { from, name: "*" };
+      else if (clause && ts.isNamedExports(clause)) {
+        for (const el of clause.elements) {
+          if (el.isTypeOnly) continue;
+          const local = (el.propertyName ?? el.name).text;
+          if (from !== undefined) reexports[el.name.text] = { from, name: local };
+          else localExports.push([el.name.text, local]);
+        }
+      }
+    }
+  }
+  // `export { f }` / `export default f` name a local function or an import (a re-export in effect).
+  for (const [exported, local] of localExports) {
+    const fn = locals.get(local);
+    const imported = imports.get(local);
+    if (fn) exports[exported] = kindOf(fn, true);
+    else if (imported) reexports[exported] = imported;
+  }
+  return { exports, reexports, star };
+}
+
+/** Resolves `specifier` as written in module `importer`; undefined when it cannot be read. */
+export type SummaryLoader = (specifier: string, importer: string) => { id: string; summary: ExportsSummary } | undefined;
+
+/**
+ * The exports of module `id` with its re-exports followed through `load`, at most `depth` levels.
+ * `export *` never carries `default`; a name two `export *` provide differently is left out (as in
+ * JS, where it is ambiguous); names the module itself exports win over `export *`.
+ */
+export function linkExports(id: string, summary: ExportsSummary, load: SummaryLoader, depth: number = MAX_REEXPORT_DEPTH): ImportedModule {
+  return link(id, summary, load, depth, new Map(), new Set());
+}
+
+function link(id: string, summary: ExportsSummary, load: SummaryLoader, depth: number, done: Map<string, ImportedModule>, active: Set<string>): ImportedModule {
+  const cached = done.get(id);
+  if (cached) return cached;
+  const out = record<ImportedExport>();
+  if (active.has(id)) return out; // a cycle: what is known so far comes from the outer visit
+  active.add(id);
+  const follow = (from: string): ImportedModule | undefined => {
+    if (depth <= 0) return undefined;
+    const next = load(from, id);
+    return next ? link(next.id, next.summary, load, depth - 1, done, active) : undefined;
+  };
+  const ambiguous = new Set<string>();
+  for (const from of summary.star) {
+    const mod = follow(from);
+    if (!mod) continue;
+    for (const name of Object.keys(mod)) {
+      if (name === "default" || ambiguous.has(name)) continue;
+      if (Object.hasOwn(out, name) && !sameExport(out[name]!, mod[name]!)) {
+        ambiguous.add(name);
+        delete out[name];
+      } else out[name] = mod[name]!;
+    }
+  }
+  for (const [name, { from, name: imported }] of Object.entries(summary.reexports)) {
+    delete out[name];
+    const mod = follow(from);
+    if (!mod) continue;
+    if (imported === "*") out[name] = { namespace: mod };
+    else if (Object.hasOwn(mod, imported)) out[name] = mod[imported]!;
+  }
+  for (const [name, kind] of Object.entries(summary.exports)) out[name] = kind;
+  active.delete(id);
+  done.set(id, out);
+  return out;
+}
+
+function sameExport(a: ImportedExport, b: ImportedExport): boolean {
+  return typeof a === "string" || typeof b === "string" ? a === b : a.namespace === b.namespace;
+}
