@@ -115,7 +115,8 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
   const star: string[] = [];
   const imports = new Map<string, { from: string; name: string }>();
   const locals = new Map<string, FnLike>();
-  const localExports: Array<[exported: string, local: string]> = [];
+  // `byModule`: whether a module directive reaches the function (`export { f }` yes, `export default f` no).
+  const localExports: Array<[exported: string, local: string, byModule: boolean]> = [];
 
   for (const stmt of sf.statements) {
     if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && stmt.importClause && !stmt.importClause.isTypeOnly) {
@@ -141,7 +142,7 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
     } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
       const e = unwrap(ts, stmt.expression);
       if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) exports.default = kindOf(e, true);
-      else if (ts.isIdentifier(e)) localExports.push(["default", e.text]);
+      else if (ts.isIdentifier(e)) localExports.push(["default", e.text, false]);
     } else if (ts.isExportDeclaration(stmt) && !stmt.isTypeOnly) {
       const from = stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
       const clause = stmt.exportClause;
@@ -152,16 +153,16 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
           if (el.isTypeOnly) continue;
           const local = (el.propertyName ?? el.name).text;
           if (from !== undefined) reexports[el.name.text] = { from, name: local };
-          else localExports.push([el.name.text, local]);
+          else localExports.push([el.name.text, local, true]);
         }
       }
     }
   }
   // `export { f }` / `export default f` name a local function or an import (a re-export in effect).
-  for (const [exported, local] of localExports) {
+  for (const [exported, local, byModule] of localExports) {
     const fn = locals.get(local);
     const imported = imports.get(local);
-    if (fn) exports[exported] = kindOf(fn, true);
+    if (fn) exports[exported] = kindOf(fn, byModule);
     else if (imported) reexports[exported] = imported;
   }
   return { exports, reexports, star };

@@ -2,13 +2,15 @@
  * Compiler fixtures: every folder under fixtures/ is one behaviour. `input.ts` is compiled with the
  * folder's `options.json` (if any); the result must equal `output.ts`, `diagnostics.txt` (when there
  * are diagnostics) and `manifest.json`. A folder with `null.txt` (which says why) expects `compile()`
- * to return null. Update the expected files with `npx vitest run test/compiler-fixtures.test.ts -u`.
+ * to return null. A folder with `imports.json` (specifiers of input.ts) resolves those specifiers to the
+ * folder's own files, summarised and linked as the plugin does, and passes them as `options.imports`.
+ * Update the expected files with `npx vitest run test/compiler-fixtures.test.ts -u`.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compile, formatDiagnostic, type CompileOptions } from "../compiler/index.ts";
+import { compile, formatDiagnostic, linkExports, summarizeExports, type CompileOptions, type ImportedModule, type SummaryLoader } from "../compiler/index.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fixturesDir = join(root, "fixtures");
@@ -17,7 +19,24 @@ const cases = readdirSync(fixturesDir, { withFileTypes: true }).filter((d) => d.
 export function fixtureOptions(name: string): CompileOptions {
   const file = join(fixturesDir, name, "options.json");
   const options = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as CompileOptions) : {};
+  const importsFile = join(fixturesDir, name, "imports.json");
+  if (existsSync(importsFile)) options.imports = fixtureImports(join(fixturesDir, name), JSON.parse(readFileSync(importsFile, "utf8")) as string[]);
   return { ...options, root };
+}
+
+/** Relative specifiers resolve to files of the fixture folder; one that names no file stays unresolved. */
+function fixtureImports(dir: string, specifiers: string[]): Record<string, ImportedModule> {
+  const load: SummaryLoader = (specifier, importer) => {
+    const id = join(dirname(importer), specifier);
+    if (!id.startsWith(dir) || !existsSync(id)) return undefined;
+    return { id, summary: summarizeExports(readFileSync(id, "utf8"), id) };
+  };
+  const imports: Record<string, ImportedModule> = {};
+  for (const specifier of specifiers) {
+    const found = load(specifier, join(dir, "input.ts"));
+    if (found) imports[specifier] = linkExports(found.id, found.summary, load);
+  }
+  return imports;
 }
 
 describe("compiler fixtures", () => {
