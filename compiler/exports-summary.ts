@@ -11,7 +11,7 @@
  * leaves the call to run-time dispatch).
  */
 import { mayHaveDirective } from "./prefilter.ts";
-import { DIRECTIVE, type DirectiveKind } from "./specifiers.ts";
+import { DIRECTIVE, RT, type DirectiveKind } from "./specifiers.ts";
 import { parse, type TS } from "./typescript.ts";
 
 /** `function`: a function this module defines without a directive (plain: not checkpointed). */
@@ -105,6 +105,9 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
   // non-generator function with exactly one directive is registered as a step or durable function.
   const kindOf = (fn: FnLike, exported: boolean): ExportKind => {
     const body = fn.body;
+    // Already compiled (a library built with use-durable): the body is `return __ud.enterDurable(...)`.
+    const first = body && ts.isBlock(body) ? body.statements[0] : undefined;
+    if (first && ts.isReturnStatement(first) && first.expression && wrapperOf(ts, first.expression) === RT.enterDurable) return "durable";
     const own = body && ts.isBlock(body) ? prologueKinds(ts, body.statements) : new Set<DirectiveKind>();
     const kind = own.size === 1 ? [...own][0] : own.size === 0 && exported ? moduleKind : undefined;
     const ok = hasModifier(ts, fn, ts.SyntaxKind.AsyncKeyword) && !fn.asteriskToken;
@@ -135,6 +138,9 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
       const exported = hasModifier(ts, stmt, ts.SyntaxKind.ExportKeyword);
       for (const d of stmt.declarationList.declarations) {
         const init = d.initializer && unwrap(ts, d.initializer);
+        // Already compiled: `export const f = __ud.durable(async () => {...}, meta)` / `__ud.registerStep(...)`.
+        const wrapper = init && wrapperOf(ts, init);
+        if (exported && ts.isIdentifier(d.name) && (wrapper === RT.durable || wrapper === RT.registerStep)) exports[d.name.text] = wrapper === RT.durable ? "durable" : "step";
         if (!ts.isIdentifier(d.name) || !init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
         locals.set(d.name.text, init);
         if (exported) exports[d.name.text] = kindOf(init, true);
@@ -214,6 +220,12 @@ function link(id: string, summary: ExportsSummary, load: SummaryLoader, depth: n
   active.delete(id);
   done.set(id, out);
   return out;
+}
+
+/** `__ud.durable` for a call `__ud.durable(...)`: how compiled code wraps its functions. */
+function wrapperOf(ts: typeof TS, e: TS.Expression): string | undefined {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return undefined;
+  return `${e.expression.expression.text}.${e.expression.name.text}`;
 }
 
 function sameExport(a: ImportedExport, b: ImportedExport): boolean {

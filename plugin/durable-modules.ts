@@ -5,6 +5,8 @@
 
 import { BuildManifestCollector } from "./build-manifest.ts";
 import { CompileCache } from "./compile-cache.ts";
+import { ImportSummaries, type ResolveFn } from "./import-summaries.ts";
+import { compilesId } from "./module-filter.ts";
 import type { ResolvedOptions } from "./options.ts";
 
 type CompilerModule = typeof import("../compiler/index.ts");
@@ -25,30 +27,41 @@ export class DurableModules {
   bundlerRoot: string | undefined;
   readonly #collector = new BuildManifestCollector();
   readonly #cache = new CompileCache<CompileResult | null>();
+  readonly #imports: ImportSummaries;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
+    this.#imports = new ImportSummaries((path) => compilesId(path, options.include, options.exclude));
   }
 
   root(): string {
     return this.options.root ?? this.bundlerRoot ?? process.cwd();
   }
 
-  /** Compiles one module (or reuses the result for the same text); null when it holds no directive. */
-  async compile(code: string, file: string): Promise<{ result: CompileResult; format: FormatDiagnostic } | null> {
-    const { compile, formatDiagnostic } = await loadCompiler();
+  /**
+   * Compiles one module (or reuses the result for the same text and imports); null when it holds no
+   * directive. `resolve` is the bundler's resolver, if it offers one; `watchFiles` lists the imported
+   * files read to resolve its callees, which the bundler should watch.
+   */
+  async compile(code: string, file: string, resolve?: ResolveFn): Promise<{ result: CompileResult; format: FormatDiagnostic; watchFiles: string[] } | null> {
+    const compiler = await loadCompiler();
     const root = this.root();
-    let result = this.#cache.lookup(file, code, root)?.result;
+    // Only a module that really holds a directive pays for resolving its imports.
+    const { imports, files } = compiler.mayHaveDirective(code) && !compiler.isAlreadyCompiled(code)
+      ? await this.#imports.forModule(compiler, code, file, resolve)
+      : { imports: {}, files: [] };
+    const importsKey = files.length > 0 ? JSON.stringify(imports) : "";
+    let result = this.#cache.lookup(file, code, root, importsKey)?.result;
     if (result === undefined) {
-      result = compile(code, file, { root, strict: this.options.strict, steps: this.options.steps });
-      this.#cache.store(file, code, root, result);
+      result = compiler.compile(code, file, { root, strict: this.options.strict, steps: this.options.steps, imports });
+      this.#cache.store(file, code, root, result, importsKey);
     }
     if (result === null) {
       this.#collector.delete(file);
       return null;
     }
     this.#collector.set(file, result.manifest);
-    return { result, format: formatDiagnostic };
+    return { result, format: compiler.formatDiagnostic, watchFiles: files };
   }
 
   /** A changed module leaves the manifest until compiled again; a deleted one leaves the cache too. */

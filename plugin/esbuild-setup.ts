@@ -6,6 +6,7 @@
 
 import type { Loader, PartialMessage, PluginBuild } from "esbuild";
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DurableModules } from "./durable-modules.ts";
 import { DIRECTIVE_HINT } from "./module-filter.ts";
 
@@ -16,6 +17,11 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
   const wanted = (path: string) => !exclude.some((r) => r.test(path)) && include.some((r) => r.test(path));
   return (build: PluginBuild): void => {
     modules.bundlerRoot = build.initialOptions.absWorkingDir;
+    // esbuild's own resolver (its tsconfig paths, conditions and aliases) finds what a durable module imports.
+    const resolve = async (specifier: string, importer: string): Promise<string | undefined> => {
+      const r = await build.resolve(specifier, { kind: "import-statement", importer, resolveDir: dirname(importer) });
+      return r.errors.length === 0 && !r.external && r.namespace === "file" && r.path ? r.path : undefined;
+    };
     build.onLoad({ filter: ESBUILD_LOAD_FILTER, namespace: "file" }, async (args) => {
       if (!wanted(args.path)) return undefined;
       const code = readFileSync(args.path, "utf8");
@@ -23,7 +29,7 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
         modules.changed(args.path, false); // on a rebuild it may have lost its directive
         return undefined;
       }
-      const compiled = await modules.compile(code, args.path);
+      const compiled = await modules.compile(code, args.path, resolve);
       if (compiled === null) return undefined;
       const { result, format } = compiled;
       // No location: esbuild would print an empty frame under the compiler's own code frame.
@@ -33,6 +39,7 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
         loader: loaderFor(args.path),
         errors: result.diagnostics.filter((d) => d.severity === "error").map(message),
         warnings: result.diagnostics.filter((d) => d.severity !== "error").map(message),
+        watchFiles: compiled.watchFiles,
       };
     });
     // onEnd runs for failed builds too, so the manifest is written either way.

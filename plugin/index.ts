@@ -6,7 +6,9 @@
 
 import { createUnplugin, type UnpluginFactory, type UnpluginInstance, type UnpluginOptions } from "unplugin";
 import { reportDiagnostics } from "./diagnostics.ts";
+import { isAbsolute } from "node:path";
 import { DurableModules } from "./durable-modules.ts";
+import type { ResolveFn } from "./import-summaries.ts";
 import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
 import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
 import { resolveOptions, type Options } from "./options.ts";
@@ -30,8 +32,9 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
       async handler(code, id) {
         const file = stripQuery(id);
-        const compiled = await modules.compile(code, file);
+        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework));
         if (compiled === null) return null;
+        for (const watched of compiled.watchFiles) this.addWatchFile(watched);
         reportDiagnostics(this, meta.framework, file, compiled.result.diagnostics, compiled.format);
         return { code: compiled.result.code, map: compiled.result.map };
       },
@@ -66,6 +69,18 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
   };
   return plugin;
 };
+
+type RollupResolve = (source: string, importer: string, options: { skipSelf: boolean }) => Promise<{ id: string; external?: unknown } | null>;
+
+/** Rollup and Vite hand the transform hook their resolver (aliases, tsconfig paths); others get none. */
+function bundlerResolve(context: object, framework: string): ResolveFn | undefined {
+  const resolve = (context as { resolve?: RollupResolve }).resolve;
+  if (!["rollup", "vite", "rolldown"].includes(framework) || typeof resolve !== "function") return undefined;
+  return async (specifier, importer) => {
+    const r = await resolve.call(context, specifier, importer, { skipSelf: true });
+    return r && !r.external && !r.id.startsWith("\0") && isAbsolute(stripQuery(r.id)) ? stripQuery(r.id) : undefined;
+  };
+}
 
 /** The plugin for every bundler; `use-durable/<bundler>` exports one member of it. */
 export const unplugin: UnpluginInstance<Options | undefined, false> = createUnplugin(factory);
