@@ -17,6 +17,8 @@ export const NameRule = {
 export interface NamedArgs {
   name: string | undefined;
   rest: unknown[];
+  /** How errors name the call: `map "orders"`, or `map` when unnamed. */
+  where: string;
 }
 
 export function splitName(
@@ -24,10 +26,10 @@ export function splitName(
   args: readonly unknown[],
   isNameFirst: (args: readonly unknown[]) => boolean = NameRule.stringOrUndefinedFirst,
 ): NamedArgs {
-  if (!isNameFirst(args)) return { name: undefined, rest: [...args] };
+  if (!isNameFirst(args)) return { name: undefined, rest: [...args], where: method };
   const name = args[0] as string | undefined;
   if (name !== undefined) checkName(method, name);
-  return { name, rest: args.slice(1) };
+  return { name, rest: args.slice(1), where: name === undefined ? method : `${method} "${name}"` };
 }
 
 /** Names go on the wire: printable ASCII, 1 to 256 characters. */
@@ -45,8 +47,13 @@ export function requireFunction(method: string, what: string, value: unknown): a
   if (typeof value !== "function") {
     throw new DurableError(
       ErrorCode.INVALID_ARGUMENT,
-      `${method}: ${what} must be a function, got ${value === null ? "null" : typeof value}. ` +
+      `${method}: ${what} must be a function, got ${kindOf(value)}. ` +
         `Call it as ${method}(name?, ${what}, config?).`,
     );
   }
+}
+
+/** `typeof`, with null told apart: what error messages say was passed instead. */
+export function kindOf(value: unknown): string {
+  return value === null ? "null" : typeof value;
 }

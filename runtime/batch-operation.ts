@@ -7,6 +7,7 @@
  * units the summary marks finished and keeps the recorded completion reason. When the batch
  * completes early, the batch context is closed at once, so units still running never checkpoint.
  */
+import { stringEnum } from "./string-enum.ts";
 import { batchErrorCodec, BatchResult, deserializeBatchResult, parseBatchSummary, serializeBatchResult, summarizeBatchResult } from "./batch-result.ts";
 import type { BatchItem, BatchKind } from "./batch-result.ts";
 import type { CompletionConfig } from "./completion.ts";
@@ -22,7 +23,7 @@ import type { Serdes } from "./serdes.ts";
 import { hashId } from "./operation-id.ts";
 import { OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
-export const NestingType = { NESTED: "NESTED", FLAT: "FLAT" } as const;
+export const NestingType = stringEnum("NESTED", "FLAT");
 export type NestingType = (typeof NestingType)[keyof typeof NestingType];
 
 /** Options shared by map and parallel, named as in the official SDK 2.x. */

@@ -7,11 +7,12 @@
  * caller asks (`throwIfError()`, `failed()`, `status`). Item errors keep their cause chain in the
  * payload (`Cause`), as the official SDK writes it.
  */
+import { stringEnum } from "./string-enum.ts";
 import { CompletionReason } from "./completion.ts";
 import type { CompletionReason as CompletionReasonType } from "./completion.ts";
 import { BatchCompletionError, DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./errors.ts";
 
-export const BatchItemStatus = { SUCCEEDED: "SUCCEEDED", FAILED: "FAILED", STARTED: "STARTED" } as const;
+export const BatchItemStatus = stringEnum("SUCCEEDED", "FAILED", "STARTED");
 export type BatchItemStatus = (typeof BatchItemStatus)[keyof typeof BatchItemStatus];
 
 export interface BatchItem<R> {

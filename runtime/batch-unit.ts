@@ -15,9 +15,9 @@ import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
 import { never } from "./durable-promise.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
+import { deserializeWith, oversized, serializeWith } from "./serdes.ts";
 import type { OperationUpdate } from "./wire.ts";
-import { Limits, OperationAction, OperationStatus, OperationType } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationType } from "./wire.ts";
 
 /** One unit of work: a map item (or group of items) or a parallel branch. */
 export interface BatchUnit<R> {
@@ -82,7 +82,7 @@ async function execute<R>(batch: DurableContextImpl, unit: BatchUnit<R>, options
   child.finished = true;
   const payload = await serializeWith(serdes, result, what, slot.serdesContext());
   const value = await deserializeWith<R>(serdes, payload, what, slot.serdesContext());
-  const large = utf8Bytes(payload) > Limits.OPERATION_PAYLOAD_BYTES;
+  const large = oversized(payload);
   const update = large
     ? slot.update(OperationAction.SUCCEED, { Payload: "", ContextOptions: { ReplayChildren: true } })
     : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });

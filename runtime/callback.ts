@@ -8,12 +8,12 @@
  * context's callback deserializer (by default the raw string is passed through, as in the
  * official SDK).
  */
-import { NameRule, splitName } from "./arguments.ts";
+import { splitName } from "./arguments.ts";
 import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import { DurablePromise } from "./durable-promise.ts";
 import type { Duration } from "./duration.ts";
 import { durationToSeconds } from "./duration.ts";
-import { CallbackError, CallbackExternalError, CallbackTimeoutError, DurableError, ErrorCode } from "./errors.ts";
+import { CallbackError, CallbackExternalError, CallbackTimeoutError, DurableError, ErrorCode, causeOf } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
 import { deserializeWith } from "./serdes.ts";
 import type { ErrorObject, Operation } from "./wire.ts";
@@ -33,9 +33,8 @@ export type CreateCallbackResult<T> = [DurablePromise<T>, string];
 const TERMINAL: ReadonlySet<string> = new Set([OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.TIMED_OUT]);
 
 export function createCallback<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<CreateCallbackResult<T>> {
-  const { name, rest } = splitName("createCallback", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest, where } = splitName("createCallback", args);
   const config = rest[0] as CreateCallbackConfig<T> | undefined;
-  const where = name === undefined ? "createCallback" : `createCallback "${name}"`;
   requireConfigObject(where, config);
   const timeout = config?.timeout ? durationToSeconds(config.timeout, `${where} timeout`, 1) : undefined;
   const heartbeat = config?.heartbeatTimeout ? durationToSeconds(config.heartbeatTimeout, `${where} heartbeatTimeout`, 1) : undefined;
@@ -75,13 +74,8 @@ export async function settleCallback<T>(op: Operation, slot: OperationSlot, serd
 }
 
 export function callbackFailure(timedOut: boolean, error: ErrorObject | undefined): CallbackError {
-  if (!error) return timedOut ? new CallbackTimeoutError("Callback timed out") : new CallbackExternalError("Callback failed");
-  const cause = new Error(error.ErrorMessage);
-  cause.name = error.ErrorType || "Error";
-  if (error.StackTrace) cause.stack = error.StackTrace.join("\n");
-  return timedOut
-    ? new CallbackTimeoutError(error.ErrorMessage || "Callback timed out", cause, error.ErrorData)
-    : new CallbackExternalError(error.ErrorMessage || "Callback failed", cause, error.ErrorData);
+  const Failure = timedOut ? CallbackTimeoutError : CallbackExternalError;
+  return error ? new Failure(error.ErrorMessage, causeOf(error), error.ErrorData) : new Failure();
 }
 
 /** Rejects a config that is not an object, naming the call. */

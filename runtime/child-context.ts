@@ -5,15 +5,15 @@
  * in replay-only mode to rebuild it from the children's records. Failures surface as
  * ChildContextError (or the config's errorMapper), fresh and replayed alike.
  */
-import { NameRule, requireFunction, splitName } from "./arguments.ts";
+import { requireFunction, splitName } from "./arguments.ts";
 import { runInContext } from "./current-context.ts";
 import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
 import type { DurableOperationError } from "./errors.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
-import { Limits, OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+import { deserializeWith, oversized, serializeWith } from "./serdes.ts";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
 export type ChildFunction<T> = (context: DurableContext) => T | Promise<T>;
 
@@ -29,7 +29,7 @@ export interface ChildConfig<T = unknown> {
 const noop = (): void => {};
 
 export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<T> {
-  const { name, rest } = splitName("runInChildContext", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest } = splitName("runInChildContext", args);
   const [fn, config] = rest as [ChildFunction<T>, ChildConfig<T> | undefined];
   requireFunction("runInChildContext", "fn", fn);
   const fail = (recorded: DurableOperationError): Error =>
@@ -61,7 +61,7 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
     child.finished = true;
     const payload = await serializeWith(serdes, result, what, slot.serdesContext());
     if (!replayOnly) {
-      const large = utf8Bytes(payload) > Limits.OPERATION_PAYLOAD_BYTES;
+      const large = oversized(payload);
       const update = large
         ? slot.update(OperationAction.SUCCEED, { Payload: config?.summaryGenerator ? config.summaryGenerator(result) : "", ContextOptions: { ReplayChildren: true } })
         : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });

@@ -9,17 +9,12 @@
  * an empty config (or none) is fail-fast, the tolerance check comes before ALL_COMPLETED, and a
  * custom `shouldComplete` owns the decision outright.
  */
+import { stringEnum } from "./string-enum.ts";
 
-export const CompletionReason = {
-  ALL_COMPLETED: "ALL_COMPLETED",
-  MIN_SUCCESSFUL_REACHED: "MIN_SUCCESSFUL_REACHED",
-  FAILURE_TOLERANCE_EXCEEDED: "FAILURE_TOLERANCE_EXCEEDED",
-  CUSTOM_COMPLETION_SUCCEEDED: "CUSTOM_COMPLETION_SUCCEEDED",
-  CUSTOM_COMPLETION_FAILED: "CUSTOM_COMPLETION_FAILED",
-} as const;
+export const CompletionReason = stringEnum("ALL_COMPLETED", "MIN_SUCCESSFUL_REACHED", "FAILURE_TOLERANCE_EXCEEDED", "CUSTOM_COMPLETION_SUCCEEDED", "CUSTOM_COMPLETION_FAILED");
 export type CompletionReason = (typeof CompletionReason)[keyof typeof CompletionReason];
 
-export const CompletionOutcome = { SUCCEEDED: "SUCCEEDED", FAILED: "FAILED" } as const;
+export const CompletionOutcome = stringEnum("SUCCEEDED", "FAILED");
 export type CompletionOutcome = (typeof CompletionOutcome)[keyof typeof CompletionOutcome];
 
 export type CompletionDecision = { complete: false } | { complete: true; outcome: CompletionOutcome };
@@ -55,27 +50,20 @@ export const completeBatch = (
   outcome: CompletionOutcome = CompletionOutcome.SUCCEEDED,
 ): CompletionDecision => ({ complete: true, outcome });
 
+const THRESHOLDS = ["minSuccessful", "toleratedFailureCount", "toleratedFailurePercentage"] as const;
+
 /** Why a completion config cannot be used, or undefined when it is valid. */
 export function completionConfigProblem(config: CompletionConfig | undefined): string | undefined {
   if (config === undefined) return undefined;
-  const { minSuccessful, toleratedFailureCount, toleratedFailurePercentage, shouldComplete } = config;
-  if (
-    shouldComplete !== undefined &&
-    (minSuccessful !== undefined || toleratedFailureCount !== undefined || toleratedFailurePercentage !== undefined)
-  ) {
+  if (config.shouldComplete !== undefined && THRESHOLDS.some((key) => config[key] !== undefined)) {
     return "completionConfig.shouldComplete cannot be combined with minSuccessful, toleratedFailureCount or toleratedFailurePercentage: keep one of the two";
   }
-  if (minSuccessful !== undefined && !(Number.isInteger(minSuccessful) && minSuccessful >= 0)) {
-    return `completionConfig.minSuccessful must be a whole number >= 0, got ${String(minSuccessful)}`;
-  }
-  if (toleratedFailureCount !== undefined && !(Number.isInteger(toleratedFailureCount) && toleratedFailureCount >= 0)) {
-    return `completionConfig.toleratedFailureCount must be a whole number >= 0, got ${String(toleratedFailureCount)}`;
-  }
-  if (
-    toleratedFailurePercentage !== undefined &&
-    !(typeof toleratedFailurePercentage === "number" && toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)
-  ) {
-    return `completionConfig.toleratedFailurePercentage must be a number from 0 to 100, got ${String(toleratedFailurePercentage)}`;
+  for (const key of THRESHOLDS) {
+    const value = config[key];
+    const percentage = key === "toleratedFailurePercentage";
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && (percentage ? value <= 100 : Number.isInteger(value)))) {
+      return `completionConfig.${key} must be ${percentage ? "a number from 0 to 100" : "a whole number >= 0"}, got ${String(value)}`;
+    }
   }
   return undefined;
 }
@@ -88,18 +76,18 @@ type ItemState = "SUCCEEDED" | "FAILED" | "STARTED";
  */
 export class ExecutionCounters {
   readonly totalCount: number;
-  private readonly config: CompletionConfig | undefined;
+  private readonly config: CompletionConfig;
   private readonly states: Array<ItemState | undefined>;
-  private readonly names: Array<string | undefined>;
+  private readonly names: ReadonlyArray<string | undefined>;
   successCount = 0;
   failureCount = 0;
   startedCount = 0;
 
-  constructor(totalCount: number, config?: CompletionConfig, names?: ReadonlyArray<string | undefined>) {
+  constructor(totalCount: number, config: CompletionConfig = {}, names: ReadonlyArray<string | undefined> = []) {
     this.totalCount = totalCount;
     this.config = config;
-    this.states = new Array<ItemState | undefined>(totalCount).fill(undefined);
-    this.names = names ? [...names] : [];
+    this.states = new Array<ItemState | undefined>(totalCount);
+    this.names = names;
   }
 
   get completedCount(): number {
@@ -126,68 +114,54 @@ export class ExecutionCounters {
     this.failureCount++;
   }
 
-  private status(): CompletionStatus {
-    return {
+  /** A custom `shouldComplete`'s decision now, or undefined when the config has thresholds. */
+  private custom(): CompletionDecision | undefined {
+    const { shouldComplete } = this.config;
+    return shouldComplete?.({
       successCount: this.successCount,
       failureCount: this.failureCount,
       completedCount: this.completedCount,
       totalCount: this.totalCount,
-      items: this.states.map((status, index) => {
+      // Array.from, not map: an item never started is a hole that map would skip.
+      items: Array.from(this.states, (status, index) => {
         const name = this.names[index];
         return { index, ...(name !== undefined && { name }), ...(status !== undefined && { status }) };
       }),
-    };
-  }
-
-  private hasThresholds(): boolean {
-    const c = this.config;
-    return (
-      c !== undefined &&
-      (c.minSuccessful !== undefined || c.toleratedFailureCount !== undefined || c.toleratedFailurePercentage !== undefined)
-    );
+    });
   }
 
   /** True once failures went past what the config tolerates (fail-fast when it names no limit). */
   toleranceExceeded(): boolean {
-    const c = this.config;
-    if (c?.shouldComplete) return false;
-    if (!this.hasThresholds()) return this.failureCount > 0;
-    if (c!.toleratedFailureCount !== undefined && this.failureCount > c!.toleratedFailureCount) return true;
-    if (c!.toleratedFailurePercentage !== undefined && this.failurePercentage > c!.toleratedFailurePercentage) return true;
-    return false;
+    const { shouldComplete, toleratedFailureCount: count, toleratedFailurePercentage: percentage } = this.config;
+    if (shouldComplete) return false;
+    if (!THRESHOLDS.some((key) => this.config[key] !== undefined)) return this.failureCount > 0;
+    return (count !== undefined && this.failureCount > count) || (percentage !== undefined && this.failurePercentage > percentage);
   }
 
   /** May the executor start another item? */
   shouldContinue(): boolean {
-    const c = this.config;
-    if (c?.shouldComplete) return !c.shouldComplete(this.status()).complete;
-    return !this.toleranceExceeded();
+    const decision = this.custom();
+    return decision ? !decision.complete : !this.toleranceExceeded();
   }
 
   /** Is the batch done (every item finished, or the config says stop)? */
   isComplete(): boolean {
-    if (this.completedCount === this.totalCount) return true;
-    const c = this.config;
-    if (c?.shouldComplete) return c.shouldComplete(this.status()).complete;
-    if (c?.minSuccessful !== undefined && this.successCount >= c.minSuccessful) return true;
-    return this.toleranceExceeded();
+    return this.completedCount === this.totalCount || this.decide() !== undefined;
   }
 
-  /** Why the batch completed. Tolerance is checked before ALL_COMPLETED, as in the official SDK. */
+  /** Why the batch completed. */
   completionReason(): CompletionReason {
-    const c = this.config;
-    if (c?.shouldComplete) {
-      const decision = c.shouldComplete(this.status());
-      if (!decision.complete) return CompletionReason.ALL_COMPLETED;
-      return decision.outcome === CompletionOutcome.FAILED
-        ? CompletionReason.CUSTOM_COMPLETION_FAILED
-        : CompletionReason.CUSTOM_COMPLETION_SUCCEEDED;
-    }
-    if (this.toleranceExceeded()) return CompletionReason.FAILURE_TOLERANCE_EXCEEDED;
+    return this.decide() ?? CompletionReason.ALL_COMPLETED;
+  }
+
+  /** The reason to complete now, if any. Tolerance comes before ALL_COMPLETED, as in the official SDK. */
+  private decide(): CompletionReason | undefined {
+    const decision = this.custom();
+    if (decision) {
+      if (decision.complete) return decision.outcome === CompletionOutcome.FAILED ? CompletionReason.CUSTOM_COMPLETION_FAILED : CompletionReason.CUSTOM_COMPLETION_SUCCEEDED;
+    } else if (this.toleranceExceeded()) return CompletionReason.FAILURE_TOLERANCE_EXCEEDED;
     if (this.completedCount === this.totalCount) return CompletionReason.ALL_COMPLETED;
-    if (c?.minSuccessful !== undefined && this.successCount >= c.minSuccessful) {
-      return CompletionReason.MIN_SUCCESSFUL_REACHED;
-    }
-    return CompletionReason.ALL_COMPLETED;
+    const min = this.config.minSuccessful;
+    return !decision && min !== undefined && this.successCount >= min ? CompletionReason.MIN_SUCCESSFUL_REACHED : undefined;
   }
 }

@@ -5,30 +5,13 @@
  * "execution" ends it FAILED, "invocation" is thrown so Lambda retries the invocation.
  * This module imports nothing but wire types.
  */
+import { prefixedEnum } from "./string-enum.ts";
 import type { ErrorObject } from "./wire.ts";
 
-export const ErrorCode = {
-  INVALID_EVENT: "UD_INVALID_EVENT",
-  INVALID_ARGUMENT: "UD_INVALID_ARGUMENT",
-  INVALID_DURATION: "UD_INVALID_DURATION",
-  NOT_IN_DURABLE_CONTEXT: "UD_NOT_IN_DURABLE_CONTEXT",
-  INSIDE_STEP: "UD_INSIDE_STEP",
-  NOT_DEPLOYED: "UD_NOT_DEPLOYED",
-  NON_DETERMINISTIC: "UD_NON_DETERMINISTIC",
-  PAYLOAD_TOO_LARGE: "UD_PAYLOAD_TOO_LARGE",
-  SERDES_FAILED: "UD_SERDES_FAILED",
-  CHECKPOINT_FAILED: "UD_CHECKPOINT_FAILED",
-  CHECKPOINT_CLOSED: "UD_CHECKPOINT_CLOSED",
-  CLIENT_UNAVAILABLE: "UD_CLIENT_UNAVAILABLE",
-  STEP_FAILED: "UD_STEP_FAILED",
-  STEP_INTERRUPTED: "UD_STEP_INTERRUPTED",
-  CHILD_CONTEXT_FAILED: "UD_CHILD_CONTEXT_FAILED",
-  CALLBACK_FAILED: "UD_CALLBACK_FAILED",
-  INVOKE_FAILED: "UD_INVOKE_FAILED",
-  WAIT_FOR_CONDITION_FAILED: "UD_WAIT_FOR_CONDITION_FAILED",
-  COMBINATOR_FAILED: "UD_COMBINATOR_FAILED",
-  BATCH_FAILED: "UD_BATCH_FAILED",
-} as const;
+export const ErrorCode = prefixedEnum(
+  "UD_",
+  "INVALID_EVENT", "INVALID_ARGUMENT", "INVALID_DURATION", "NOT_IN_DURABLE_CONTEXT", "INSIDE_STEP", "NOT_DEPLOYED", "NON_DETERMINISTIC", "PAYLOAD_TOO_LARGE", "SERDES_FAILED", "CHECKPOINT_FAILED", "CHECKPOINT_CLOSED", "CLIENT_UNAVAILABLE", "STEP_FAILED", "STEP_INTERRUPTED", "CHILD_CONTEXT_FAILED", "CALLBACK_FAILED", "INVOKE_FAILED", "WAIT_FOR_CONDITION_FAILED", "COMBINATOR_FAILED", "BATCH_FAILED",
+);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export type Fatality = "execution" | "invocation" | undefined;
@@ -54,77 +37,63 @@ export class DurableError extends Error {
   }
 }
 
-/** Base of the errors an operation surfaces to user code; `errorType` is the wire ErrorType. */
+/** What sets one operation error class apart: its wire ErrorType, code and default message. */
+interface OperationErrorKind {
+  errorType: string;
+  code: ErrorCode;
+  fallback: string;
+}
+
+const kinds = new Map<unknown, OperationErrorKind>();
+const operationErrorsByType: Record<string, OperationErrorClass> = {};
+
+/**
+ * Base of the errors an operation surfaces to user code; `errorType` is the wire ErrorType. Its
+ * subclasses are made by `operationError`, which records their kind, so the constructor is one.
+ */
 export class DurableOperationError extends DurableError {
   readonly errorType: string;
   readonly errorData: string | undefined;
 
-  constructor(errorType: string, code: ErrorCode, message: string, cause?: unknown, errorData?: string) {
-    super(code, message, { cause });
-    this.errorType = errorType;
+  constructor(message?: string, cause?: unknown, errorData?: string) {
+    const kind = kinds.get(new.target) ?? { errorType: "DurableOperationError", code: ErrorCode.STEP_FAILED, fallback: "Operation failed" };
+    super(kind.code, message || kind.fallback, { cause });
+    this.errorType = kind.errorType;
     this.errorData = errorData;
-    this.name = errorType;
+    this.name = kind.errorType;
   }
 }
 
 type OperationErrorClass = new (message?: string, cause?: unknown, errorData?: string) => DurableOperationError;
 
-export class StepError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("StepError", ErrorCode.STEP_FAILED, message || "Step failed", cause, errorData);
-  }
-}
-export class ChildContextError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("ChildContextError", ErrorCode.CHILD_CONTEXT_FAILED, message || "Child context failed", cause, errorData);
-  }
-}
-export class CallbackError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string, errorType = "CallbackError") {
-    super(errorType, ErrorCode.CALLBACK_FAILED, message || "Callback failed", cause, errorData);
-  }
-}
-/** The external system reported failure (SendDurableExecutionCallbackFailure). */
-export class CallbackExternalError extends CallbackError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super(message || "Callback failed", cause, errorData, "CallbackExternalError");
-  }
-}
-export class CallbackTimeoutError extends CallbackError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super(message || "Callback timed out", cause, errorData, "CallbackTimeoutError");
-  }
-}
-export class CallbackSubmitterError extends CallbackError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super(message || "Callback submitter failed", cause, errorData, "CallbackSubmitterError");
-  }
-}
-export class InvokeError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("InvokeError", ErrorCode.INVOKE_FAILED, message || "Invoke failed", cause, errorData);
-  }
-}
-export class WaitForConditionError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("WaitForConditionError", ErrorCode.WAIT_FOR_CONDITION_FAILED, message || "Wait for condition failed", cause, errorData);
-  }
-}
-export class PromiseCombinatorError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("PromiseCombinatorError", ErrorCode.COMBINATOR_FAILED, message || "Promise combinator failed", cause, errorData);
-  }
-}
-export class BatchCompletionError extends DurableOperationError {
-  constructor(message?: string, cause?: unknown, errorData?: string) {
-    super("BatchCompletionError", ErrorCode.BATCH_FAILED, message || "Batch completed as failed", cause, errorData);
-  }
+function operationError(errorType: string, code: ErrorCode, fallback: string, base: typeof DurableOperationError): typeof DurableOperationError {
+  const made = class extends base {};
+  kinds.set(made, { errorType, code, fallback });
+  operationErrorsByType[errorType] = made;
+  return made;
 }
 
-const operationErrorsByType: Record<string, OperationErrorClass> = {
-  StepError, ChildContextError, CallbackError, CallbackExternalError, CallbackTimeoutError,
-  CallbackSubmitterError, InvokeError, WaitForConditionError, PromiseCombinatorError, BatchCompletionError,
-};
+export const StepError = operationError("StepError", ErrorCode.STEP_FAILED, "Step failed", DurableOperationError);
+export type StepError = DurableOperationError;
+export const ChildContextError = operationError("ChildContextError", ErrorCode.CHILD_CONTEXT_FAILED, "Child context failed", DurableOperationError);
+export type ChildContextError = DurableOperationError;
+export const CallbackError = operationError("CallbackError", ErrorCode.CALLBACK_FAILED, "Callback failed", DurableOperationError);
+export type CallbackError = DurableOperationError;
+/** The external system reported failure (SendDurableExecutionCallbackFailure). */
+export const CallbackExternalError = operationError("CallbackExternalError", ErrorCode.CALLBACK_FAILED, "Callback failed", CallbackError);
+export type CallbackExternalError = CallbackError;
+export const CallbackTimeoutError = operationError("CallbackTimeoutError", ErrorCode.CALLBACK_FAILED, "Callback timed out", CallbackError);
+export type CallbackTimeoutError = CallbackError;
+export const CallbackSubmitterError = operationError("CallbackSubmitterError", ErrorCode.CALLBACK_FAILED, "Callback submitter failed", CallbackError);
+export type CallbackSubmitterError = CallbackError;
+export const InvokeError = operationError("InvokeError", ErrorCode.INVOKE_FAILED, "Invoke failed", DurableOperationError);
+export type InvokeError = DurableOperationError;
+export const WaitForConditionError = operationError("WaitForConditionError", ErrorCode.WAIT_FOR_CONDITION_FAILED, "Wait for condition failed", DurableOperationError);
+export type WaitForConditionError = DurableOperationError;
+export const PromiseCombinatorError = operationError("PromiseCombinatorError", ErrorCode.COMBINATOR_FAILED, "Promise combinator failed", DurableOperationError);
+export type PromiseCombinatorError = DurableOperationError;
+export const BatchCompletionError = operationError("BatchCompletionError", ErrorCode.BATCH_FAILED, "Batch completed as failed", DurableOperationError);
+export type BatchCompletionError = DurableOperationError;
 
 /** An AtMostOncePerRetry step found STARTED on replay: its last attempt was cut off. */
 export class StepInterruptedError extends DurableError {
@@ -201,14 +170,20 @@ function dataOfCause(error: Error): string | undefined {
   return undefined;
 }
 
+/** The recorded error itself (name, message, stack), as the cause of the error user code sees. */
+export function causeOf(object: ErrorObject | undefined): Error {
+  const cause = new Error(object?.ErrorMessage);
+  cause.name = object?.ErrorType || "Error";
+  if (object?.StackTrace) cause.stack = object.StackTrace.join("\n");
+  return cause;
+}
+
 /**
  * Rebuilds a recorded error. Operation error types come back as their class; anything else
  * becomes a StepError whose `cause` carries the original name, message and stack.
  */
 export function fromErrorObject(object: ErrorObject | undefined): DurableOperationError {
-  const cause = new Error(object?.ErrorMessage);
-  cause.name = object?.ErrorType || "Error";
-  if (object?.StackTrace) cause.stack = object.StackTrace.join("\n");
+  const cause = causeOf(object);
   const Known = operationErrorsByType[object?.ErrorType ?? ""];
   return Known
     ? new Known(object?.ErrorMessage, cause, object?.ErrorData)

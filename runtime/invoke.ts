@@ -9,11 +9,11 @@
 import { NameRule, splitName } from "./arguments.ts";
 import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
-import { DurableError, ErrorCode, InvokeError, PayloadTooLargeError } from "./errors.ts";
+import { DurableError, ErrorCode, InvokeError, causeOf } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
+import { deserializeWith, serializeFitting } from "./serdes.ts";
 import type { Operation } from "./wire.ts";
-import { Limits, OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
 export interface InvokeConfig<I = unknown, O = unknown> {
   /** Serialises the input. @default the context's serdes (JSON) */
@@ -29,12 +29,12 @@ const DONE: ReadonlySet<string> = new Set([
 ]);
 
 export function invoke<O>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<O> {
-  const { name, rest } = splitName("invoke", args, NameRule.stringSecond);
+  const { name, rest, where } = splitName("invoke", args, NameRule.stringSecond);
   const [functionName, input, config] = rest as [unknown, unknown, InvokeConfig | undefined];
   if (typeof functionName !== "string" || functionName.length === 0) {
     throw new DurableError(
       ErrorCode.INVALID_ARGUMENT,
-      `invoke${name === undefined ? "" : ` "${name}"`}: the function to invoke must be a non-empty string (a function name or ARN), got ${JSON.stringify(functionName) ?? String(functionName)}. Call it as invoke(name?, functionName, input?, config?).`,
+      `${where}: the function to invoke must be a non-empty string (a function name or ARN), got ${JSON.stringify(functionName) ?? String(functionName)}. Call it as invoke(name?, functionName, input?, config?).`,
     );
   }
 
@@ -42,10 +42,7 @@ export function invoke<O>(ctx: DurableContextImpl, args: readonly unknown[]): Du
     async (): Promise<OperationSlot> => {
       const slot = ctx.allocate({ type: OperationType.CHAINED_INVOKE, subType: OperationSubType.CHAINED_INVOKE, name });
       if (!slot.current()) {
-        const what = `the input of ${slot.describe()}`;
-        const payload = await serializeWith(config?.payloadSerdes ?? ctx.execution.serdes, input, what, slot.serdesContext());
-        const bytes = utf8Bytes(payload);
-        if (bytes > Limits.OPERATION_PAYLOAD_BYTES) throw new PayloadTooLargeError(what, bytes, Limits.OPERATION_PAYLOAD_BYTES);
+        const payload = await serializeFitting(config?.payloadSerdes ?? ctx.execution.serdes, input, slot.describe(), slot.serdesContext(), "input");
         await ctx.checkpoint(
           slot.update(OperationAction.START, {
             ...(payload !== undefined && { Payload: payload }),
@@ -69,8 +66,5 @@ async function invokeOutcome<O>(op: Operation, slot: OperationSlot, serdes: Serd
   }
   const error = details?.Error;
   const fallback = op.Status === OperationStatus.FAILED ? "Invoke failed" : `Invoke ${op.Status.toLowerCase().replace("_", " ")}`;
-  if (!error) return Promise.reject(new InvokeError(fallback));
-  const cause = new Error(error.ErrorMessage);
-  cause.name = error.ErrorType || "Error";
-  return Promise.reject(new InvokeError(error.ErrorMessage || fallback, cause, error.ErrorData));
+  throw new InvokeError(error?.ErrorMessage || fallback, error && causeOf(error), error?.ErrorData);
 }

@@ -5,7 +5,7 @@
  * group of consecutive items shares one child context (fn runs for its items in order; a
  * failure fails the whole group) and the completion config counts groups, not items.
  */
-import { NameRule, checkName, requireFunction, splitName } from "./arguments.ts";
+import { checkName, kindOf, requireFunction, splitName } from "./arguments.ts";
 import { BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
 import { checkBatchConfig, runBatch } from "./batch-operation.ts";
@@ -26,10 +26,10 @@ export interface MapConfig<I, R> extends BatchConfig<R> {
 }
 
 export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {
-  const { name, rest } = splitName("map", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest, where } = splitName("map", args);
   const [items, fn, config] = rest as [readonly I[], MapFunction<I, R>, MapConfig<I, R> | undefined];
   if (!Array.isArray(items)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `map${name === undefined ? "" : ` "${name}"`}: items must be an array, got ${items === null ? "null" : typeof items}. Call it as map(name?, items, fn, config?).`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: items must be an array, got ${kindOf(items)}. Call it as map(name?, items, fn, config?).`);
   }
   requireFunction("map", "fn", fn);
   checkBatchConfig("map", config);
@@ -59,7 +59,7 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
   if (config.itemSerdes || config.serdes || config.summaryGenerator) {
     throw new DurableError(
       ErrorCode.INVALID_ARGUMENT,
-      `map${name === undefined ? "" : ` "${name}"`}: itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.`,
+      `${where}: itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.`,
     );
   }
   const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, ...shared } = config;

@@ -4,7 +4,7 @@
  * given), run by the concurrent executor. Resolves to a BatchResult and never throws for a
  * branch's failure.
  */
-import { NameRule, checkName, splitName } from "./arguments.ts";
+import { checkName, kindOf, splitName } from "./arguments.ts";
 import type { BatchResult } from "./batch-result.ts";
 import { checkBatchConfig, runBatch } from "./batch-operation.ts";
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
@@ -21,11 +21,10 @@ export type ParallelBranch<R> = ParallelFunction<R> | NamedParallelBranch<R>;
 export type ParallelConfig<R> = BatchConfig<R>;
 
 export function parallel<R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {
-  const { name, rest } = splitName("parallel", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest, where } = splitName("parallel", args);
   const [branches, config] = rest as [ReadonlyArray<ParallelBranch<R>>, ParallelConfig<R> | undefined];
-  const where = `parallel${name === undefined ? "" : ` "${name}"`}`;
   if (!Array.isArray(branches)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branches must be an array of functions or { name, func } objects, got ${branches === null ? "null" : typeof branches}.`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branches must be an array of functions or { name, func } objects, got ${kindOf(branches)}.`);
   }
   checkBatchConfig("parallel", config);
   const units: BatchUnit<R>[] = branches.map((branch, index) => {

@@ -5,7 +5,7 @@
  * order the inputs settle in next time. A failure surfaces as PromiseCombinatorError. The
  * allSettled result keeps rejected reasons as errors (name, message, stack) through the payload.
  */
-import { NameRule, splitName } from "./arguments.ts";
+import { kindOf, splitName } from "./arguments.ts";
 import type { DurableContextImpl } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
 import { DurableError, ErrorCode, PromiseCombinatorError } from "./errors.ts";
@@ -35,12 +35,12 @@ export function promiseCombinators(ctx: DurableContextImpl): DurablePromiseCombi
   const make =
     (method: keyof DurablePromiseCombinators) =>
     (...args: unknown[]): DurablePromise<any> => {
-      const { name, rest } = splitName(`promise.${method}`, args, NameRule.stringOrUndefinedFirst);
+      const { name, rest } = splitName(`promise.${method}`, args);
       const promises = rest[0];
       if (!Array.isArray(promises)) {
         throw new DurableError(
           ErrorCode.INVALID_ARGUMENT,
-          `promise.${method}: pass an array of promises (usually durable operations such as ctx.step(...)), got ${promises === null ? "null" : typeof promises}.`,
+          `promise.${method}: pass an array of promises (usually durable operations such as ctx.step(...)), got ${kindOf(promises)}.`,
         );
       }
       return ctx.runInChildContext(name, () => combinators[method](promises), {

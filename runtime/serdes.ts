@@ -3,7 +3,8 @@
  * the default is JSON, with `undefined` meaning "no payload". Failures become a SerdesError that
  * names the operation.
  */
-import { SerdesError } from "./errors.ts";
+import { PayloadTooLargeError, SerdesError } from "./errors.ts";
+import { Limits } from "./wire.ts";
 
 export interface SerdesContext {
   entityId: string;
@@ -34,6 +35,23 @@ export async function deserializeWith<T>(serdes: Serdes<any>, data: string | und
   } catch (error) {
     throw new SerdesError("deserialize", what, error);
   }
+}
+
+/**
+ * Serializes a value that must fit in one operation. Over the limit it throws PayloadTooLargeError
+ * (fatal) instead of sending it: the service would reject it anyway. `part` says which value
+ * ("result", "state", "input").
+ */
+export async function serializeFitting(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext, part: string): Promise<string | undefined> {
+  const payload = await serializeWith(serdes, value, what, context);
+  const bytes = utf8Bytes(payload);
+  if (bytes > Limits.OPERATION_PAYLOAD_BYTES) throw new PayloadTooLargeError(`The ${part} of ${what}`, bytes, Limits.OPERATION_PAYLOAD_BYTES);
+  return payload;
+}
+
+/** True when a payload is over the per-operation limit (composites then replay their children). */
+export function oversized(payload: string | undefined): boolean {
+  return utf8Bytes(payload) > Limits.OPERATION_PAYLOAD_BYTES;
 }
 
 export function utf8Bytes(text: string | undefined): number {

@@ -6,19 +6,20 @@
  * A retry is a RETRY update with the delay; the step then waits (suspending the invocation if
  * nothing else runs) until the service marks it READY.
  */
-import { NameRule, requireFunction, splitName } from "./arguments.ts";
+import { requireFunction, splitName } from "./arguments.ts";
 import { runInStep } from "./current-context.ts";
 import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
 import { never } from "./durable-promise.ts";
 import { durationToSeconds } from "./duration.ts";
-import { DurableError, PayloadTooLargeError, StepInterruptedError, fromErrorObject, toErrorObject } from "./errors.ts";
+import { DurableError, StepInterruptedError, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { DurableLogger } from "./logger.ts";
 import type { RetryStrategy } from "./retry-strategy.ts";
 import { retryPresets } from "./retry-strategy.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
-import { Limits, OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+import { deserializeWith, serializeFitting } from "./serdes.ts";
+import type { Operation } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
 export const StepSemantics = {
   AtMostOncePerRetry: "AT_MOST_ONCE_PER_RETRY",
@@ -46,7 +47,7 @@ export interface StepConfig<T = unknown> {
 const noop = (): void => {};
 
 export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<T> {
-  const { name, rest } = splitName("step", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest } = splitName("step", args);
   const [fn, config] = rest as [StepFunction<T>, StepConfig<T> | undefined];
   requireFunction("step", "fn", fn);
   const semantics = config?.semantics ?? StepSemantics.AtLeastOncePerRetry;
@@ -55,60 +56,71 @@ export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): Dura
   return ctx.operation(async (): Promise<T> => {
     const slot = ctx.allocate({ type: OperationType.STEP, subType: OperationSubType.STEP, name });
     const serdes = config?.serdes ?? ctx.execution.serdes;
-    const what = slot.describe();
-    for (;;) {
-      const op = slot.current();
-      if (op?.Status === OperationStatus.SUCCEEDED) {
-        return deserializeWith<T>(serdes, op.StepDetails?.Result, what, slot.serdesContext());
-      }
-      if (op?.Status === OperationStatus.FAILED) throw fromErrorObject(op.StepDetails?.Error);
-      if (ctx.replayOnly) return never();
-      if (op?.Status === OperationStatus.PENDING) {
-        await ctx.waitFor(slot, (o) => o?.Status !== OperationStatus.PENDING);
-        continue;
-      }
-      const attempt = (op?.StepDetails?.Attempt ?? 0) + 1;
+    return stepLoop<T>(ctx, slot, serdes, async (op, attempt) => {
       if (op?.Status === OperationStatus.STARTED && semantics === StepSemantics.AtMostOncePerRetry) {
-        await recordFailure(ctx, slot, strategy, new StepInterruptedError(slot.stepId, name), attempt);
-        continue;
+        return recordFailure(ctx, slot, strategy, new StepInterruptedError(slot.stepId, name), attempt);
       }
       if (op?.Status !== OperationStatus.STARTED) {
         const started = ctx.checkpoint(slot.update(OperationAction.START));
         if (semantics === StepSemantics.AtMostOncePerRetry) await started;
         else started.catch(noop);
       }
-      const outcome = await runAttempt(ctx, slot, fn, attempt);
-      if (outcome.ok) {
-        const payload = await serializeWith(serdes, outcome.value, what, slot.serdesContext());
-        const bytes = utf8Bytes(payload);
-        if (bytes > Limits.OPERATION_PAYLOAD_BYTES) {
-          throw new PayloadTooLargeError(`The result of ${what}`, bytes, Limits.OPERATION_PAYLOAD_BYTES);
-        }
-        await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
-        return deserializeWith<T>(serdes, payload, what, slot.serdesContext());
+      let value: T;
+      try {
+        value = await runAttempt(ctx, slot, fn, attempt);
+      } catch (error) {
+        if (DurableError.is(error) && error.fatal) throw error;
+        return recordFailure(ctx, slot, strategy, error, attempt);
       }
-      if (DurableError.is(outcome.error) && outcome.error.fatal) throw outcome.error;
-      await recordFailure(ctx, slot, strategy, outcome.error, attempt);
-    }
+      return succeed(ctx, slot, serdes, await serializeFitting(serdes, value, slot.describe(), slot.serdesContext(), "result"));
+    });
   }, (value) => Promise.resolve(value));
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/**
+ * The loop of a STEP operation (step and waitForCondition): settle from the record, wait out a
+ * retry timer (PENDING), else run `attempt(op, n)`, which checkpoints and returns `{ value }` once
+ * the operation is done, or undefined to go round again (after a RETRY, once READY).
+ */
+export async function stepLoop<T>(
+  ctx: DurableContextImpl,
+  slot: OperationSlot,
+  serdes: Serdes<any>,
+  attempt: (op: Operation | undefined, n: number) => Promise<{ value: T } | undefined>,
+): Promise<T> {
+  for (;;) {
+    const op = slot.current();
+    if (op?.Status === OperationStatus.SUCCEEDED) {
+      return deserializeWith<T>(serdes, op.StepDetails?.Result, slot.describe(), slot.serdesContext());
+    }
+    if (op?.Status === OperationStatus.FAILED) throw fromErrorObject(op.StepDetails?.Error);
+    if (ctx.replayOnly) return never();
+    if (op?.Status === OperationStatus.PENDING) await ctx.waitFor(slot, (o) => o?.Status !== OperationStatus.PENDING);
+    else {
+      const done = await attempt(op, (op?.StepDetails?.Attempt ?? 0) + 1);
+      if (done) return done.value;
+    }
+  }
+}
 
-async function runAttempt<T>(ctx: DurableContextImpl, slot: OperationSlot, fn: StepFunction<T>, attempt: number): Promise<Outcome<T>> {
+/** Checkpoints SUCCEED with the payload and returns the value as a replay will see it. */
+export async function succeed<T>(ctx: DurableContextImpl, slot: OperationSlot, serdes: Serdes<any>, payload: string | undefined): Promise<{ value: T }> {
+  await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+  return { value: await deserializeWith<T>(serdes, payload, slot.describe(), slot.serdesContext()) };
+}
+
+/** Runs a step body (or a poll) once: counted as executing, with durable calls refused inside. */
+export async function runAttempt<T>(ctx: DurableContextImpl, slot: OperationSlot, fn: StepFunction<T>, attempt: number): Promise<T> {
   const end = ctx.execution.lifecycle.beginExecuting();
   try {
-    const value = await runInStep(ctx, () => fn({ logger: ctx.createLogger(slot.id), attempt }));
-    return { ok: true, value };
-  } catch (error) {
-    return { ok: false, error };
+    return await runInStep(ctx, () => fn({ logger: ctx.createLogger(slot.id), attempt }));
   } finally {
     end();
   }
 }
 
 /** RETRY (then wait until READY) or FAIL (then throw the rebuilt StepError). */
-async function recordFailure(ctx: DurableContextImpl, slot: OperationSlot, strategy: RetryStrategy, error: unknown, attempt: number): Promise<void> {
+async function recordFailure(ctx: DurableContextImpl, slot: OperationSlot, strategy: RetryStrategy, error: unknown, attempt: number): Promise<undefined> {
   const errorObject = toErrorObject(error);
   const decision = strategy(error instanceof Error ? error : new Error(String(error)), attempt);
   if (!decision.shouldRetry) {
@@ -118,4 +130,5 @@ async function recordFailure(ctx: DurableContextImpl, slot: OperationSlot, strat
   const delay = decision.delay ? durationToSeconds(decision.delay, `the retry delay of ${slot.describe()}`) : 1;
   await ctx.checkpoint(slot.update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
   await ctx.waitFor(slot, (o) => o?.Status === OperationStatus.READY);
+  return undefined;
 }

@@ -7,7 +7,7 @@
  * kept through the child context and deserialised once at the end with `config.serdes`, else the
  * context's callback deserializer, exactly as the official SDK 2.x does.
  */
-import { NameRule, requireFunction, splitName } from "./arguments.ts";
+import { requireFunction, splitName } from "./arguments.ts";
 import { createCallback, requireConfigObject } from "./callback.ts";
 import type { CreateCallbackConfig } from "./callback.ts";
 import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
@@ -40,10 +40,10 @@ function mapError(error: DurableOperationError): Error {
 }
 
 export function waitForCallback<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<T> {
-  const { name, rest } = splitName("waitForCallback", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest, where } = splitName("waitForCallback", args);
   const [submitter, config] = rest as [WaitForCallbackSubmitter, WaitForCallbackConfig<T> | undefined];
   requireFunction("waitForCallback", "submitter", submitter);
-  requireConfigObject(name === undefined ? "waitForCallback" : `waitForCallback "${name}"`, config);
+  requireConfigObject(where, config);
   const customDeserializer = ctx.execution.callbackDeserializer !== passThroughSerdes;
   const callbackConfig: CreateCallbackConfig<string> = {
     ...(config?.timeout && { timeout: config.timeout }),
@@ -74,7 +74,7 @@ export function waitForCallback<T>(ctx: DurableContextImpl, args: readonly unkno
   return new DurablePromise<T>(async () => {
     const value = await raw;
     const serdes = config?.serdes ?? ctx.execution.callbackDeserializer;
-    return deserializeWith<T>(serdes, value, name === undefined ? "waitForCallback" : `waitForCallback "${name}"`, {
+    return deserializeWith<T>(serdes, value, where, {
       entityId: "",
       durableExecutionArn: ctx.execution.arn,
     });

@@ -7,18 +7,17 @@
  * never re-runs a poll. A throwing check or an exhausted strategy -> FAIL, rethrown as the
  * rebuilt error (WaitForConditionError for exhaustion).
  */
-import { NameRule, requireFunction, splitName } from "./arguments.ts";
-import { runInStep } from "./current-context.ts";
-import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
+import { requireFunction, splitName } from "./arguments.ts";
+import type { DurableContextImpl } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
-import { never } from "./durable-promise.ts";
 import { durationToSeconds } from "./duration.ts";
-import { DurableError, ErrorCode, PayloadTooLargeError, fromErrorObject, toErrorObject } from "./errors.ts";
+import { DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { DurableLogger } from "./logger.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeWith, utf8Bytes } from "./serdes.ts";
+import { runAttempt, stepLoop, succeed } from "./step.ts";
+import { deserializeWith, serializeFitting } from "./serdes.ts";
 import type { WaitStrategy } from "./wait-strategy.ts";
-import { Limits, OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
 export interface WaitForConditionContext {
   logger: DurableLogger;
@@ -40,13 +39,13 @@ export interface WaitForConditionConfig<T> {
 const noop = (): void => {};
 
 export function waitForCondition<T>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<T> {
-  const { name, rest } = splitName("waitForCondition", args, NameRule.stringOrUndefinedFirst);
+  const { name, rest, where } = splitName("waitForCondition", args);
   const [check, config] = rest as [WaitForConditionCheck<T>, WaitForConditionConfig<T> | undefined];
   requireFunction("waitForCondition", "check", check);
   if (typeof config?.waitStrategy !== "function" || config.initialState === undefined) {
     throw new DurableError(
       ErrorCode.INVALID_ARGUMENT,
-      `waitForCondition${name === undefined ? "" : ` "${name}"`}: the config needs initialState and waitStrategy, ` +
+      `${where}: the config needs initialState and waitStrategy, ` +
         `e.g. { initialState: { done: false }, waitStrategy: createWaitStrategy({ shouldContinuePolling: (s) => !s.done }) }.`,
     );
   }
@@ -56,31 +55,16 @@ export function waitForCondition<T>(ctx: DurableContextImpl, args: readonly unkn
     const slot = ctx.allocate({ type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, name });
     const serdes = config.serdes ?? ctx.execution.serdes;
     const what = slot.describe();
-    for (;;) {
-      const op = slot.current();
-      if (op?.Status === OperationStatus.SUCCEEDED) {
-        return deserializeWith<T>(serdes, op.StepDetails?.Result, what, slot.serdesContext());
-      }
-      if (op?.Status === OperationStatus.FAILED) throw fromErrorObject(op.StepDetails?.Error);
-      if (ctx.replayOnly) return never();
-      if (op?.Status === OperationStatus.PENDING) {
-        await ctx.waitFor(slot, (o) => o?.Status !== OperationStatus.PENDING);
-        continue;
-      }
+    return stepLoop<T>(ctx, slot, serdes, async (op, attempt) => {
       const recorded = op?.StepDetails?.Result;
       const state = recorded !== undefined && recorded !== "" ? await deserializeWith<T>(serdes, recorded, what, slot.serdesContext()) : initialState;
-      const attempt = (op?.StepDetails?.Attempt ?? 0) + 1;
       if (op?.Status !== OperationStatus.STARTED) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
       let payload: string | undefined;
-      let stop: boolean;
-      let delaySeconds = 1;
+      let delaySeconds: number | undefined;
       try {
-        const next = await poll(ctx, slot, check, state, attempt);
-        payload = await serializeWith(serdes, next, what, slot.serdesContext());
-        const bytes = utf8Bytes(payload);
-        if (bytes > Limits.OPERATION_PAYLOAD_BYTES) throw new PayloadTooLargeError(`The state of ${what}`, bytes, Limits.OPERATION_PAYLOAD_BYTES);
+        const next = await runAttempt(ctx, slot, (c) => check(state, c), attempt);
+        payload = await serializeFitting(serdes, next, what, slot.serdesContext(), "state");
         const decision = waitStrategy(await deserializeWith<T>(serdes, payload, what, slot.serdesContext()), attempt);
-        stop = !decision.shouldContinue;
         if (decision.shouldContinue) delaySeconds = durationToSeconds(decision.delay, `the wait strategy delay of ${what}`, 1);
       } catch (error) {
         if (DurableError.is(error) && error.fatal) throw error;
@@ -88,23 +72,10 @@ export function waitForCondition<T>(ctx: DurableContextImpl, args: readonly unkn
         await ctx.checkpoint(slot.update(OperationAction.FAIL, { Error: errorObject }));
         throw fromErrorObject(errorObject);
       }
-      const withState = payload === undefined ? {} : { Payload: payload };
-      if (stop) {
-        await ctx.checkpoint(slot.update(OperationAction.SUCCEED, withState));
-        return deserializeWith<T>(serdes, payload, what, slot.serdesContext());
-      }
-      await ctx.checkpoint(slot.update(OperationAction.RETRY, { ...withState, StepOptions: { NextAttemptDelaySeconds: delaySeconds } }));
+      if (delaySeconds === undefined) return succeed<T>(ctx, slot, serdes, payload);
+      await ctx.checkpoint(slot.update(OperationAction.RETRY, { ...(payload !== undefined && { Payload: payload }), StepOptions: { NextAttemptDelaySeconds: delaySeconds } }));
       await ctx.waitFor(slot, (o) => o?.Status === OperationStatus.READY);
-    }
+      return undefined;
+    });
   }, (value) => Promise.resolve(value));
-}
-
-/** One poll, run like a step body: counted as executing, durable calls refused inside. */
-async function poll<T>(ctx: DurableContextImpl, slot: OperationSlot, check: WaitForConditionCheck<T>, state: T, attempt: number): Promise<T> {
-  const end = ctx.execution.lifecycle.beginExecuting();
-  try {
-    return await runInStep(ctx, () => check(state, { logger: ctx.createLogger(slot.id), attempt }));
-  } finally {
-    end();
-  }
 }

@@ -11,8 +11,8 @@ import { OperationAction, OperationStatus, OperationSubType, OperationType } fro
 const TERMINAL: ReadonlySet<string> = new Set([OperationStatus.SUCCEEDED, OperationStatus.CANCELLED, OperationStatus.FAILED]);
 
 export function wait(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<void> {
-  const { name, rest } = splitName("wait", args, NameRule.stringFirst);
-  const seconds = durationToSeconds(rest[0], name === undefined ? "wait" : `wait "${name}"`, 1);
+  const { name, rest, where } = splitName("wait", args, NameRule.stringFirst);
+  const seconds = durationToSeconds(rest[0], where, 1);
   return ctx.operation(
     async (): Promise<OperationSlot | undefined> => {
       const slot = ctx.allocate({ type: OperationType.WAIT, subType: OperationSubType.WAIT, name });

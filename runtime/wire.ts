@@ -3,36 +3,15 @@
  * Field names, enum strings and limits are protocol facts (see the protocol reference); nothing in
  * this module has behaviour. Enums are `as const` objects so the strings stay the wire strings.
  */
+import { stringEnum } from "./string-enum.ts";
 
-export const OperationType = {
-  EXECUTION: "EXECUTION",
-  CONTEXT: "CONTEXT",
-  STEP: "STEP",
-  WAIT: "WAIT",
-  CALLBACK: "CALLBACK",
-  CHAINED_INVOKE: "CHAINED_INVOKE",
-} as const;
+export const OperationType = stringEnum("EXECUTION", "CONTEXT", "STEP", "WAIT", "CALLBACK", "CHAINED_INVOKE");
 export type OperationType = (typeof OperationType)[keyof typeof OperationType];
 
-export const OperationStatus = {
-  STARTED: "STARTED",
-  PENDING: "PENDING",
-  READY: "READY",
-  SUCCEEDED: "SUCCEEDED",
-  FAILED: "FAILED",
-  CANCELLED: "CANCELLED",
-  TIMED_OUT: "TIMED_OUT",
-  STOPPED: "STOPPED",
-} as const;
+export const OperationStatus = stringEnum("STARTED", "PENDING", "READY", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "STOPPED");
 export type OperationStatus = (typeof OperationStatus)[keyof typeof OperationStatus];
 
-export const OperationAction = {
-  START: "START",
-  SUCCEED: "SUCCEED",
-  FAIL: "FAIL",
-  RETRY: "RETRY",
-  CANCEL: "CANCEL",
-} as const;
+export const OperationAction = stringEnum("START", "SUCCEED", "FAIL", "RETRY", "CANCEL");
 export type OperationAction = (typeof OperationAction)[keyof typeof OperationAction];
 
 /** SubType strings used by the official JS SDK; they take part in replay checks and histories. */
@@ -51,11 +30,7 @@ export const OperationSubType = {
 } as const;
 export type OperationSubType = (typeof OperationSubType)[keyof typeof OperationSubType];
 
-export const InvocationStatus = {
-  SUCCEEDED: "SUCCEEDED",
-  FAILED: "FAILED",
-  PENDING: "PENDING",
-} as const;
+export const InvocationStatus = stringEnum("SUCCEEDED", "FAILED", "PENDING");
 export type InvocationStatus = (typeof InvocationStatus)[keyof typeof InvocationStatus];
 
 /** Timestamps arrive as ISO strings on the event, as Dates from AWS SDK responses. */

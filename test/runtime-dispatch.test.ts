@@ -93,14 +93,14 @@ describe("source compatibility with @aws/durable-execution-sdk-js 2.x", () => {
 describe("argument normalisation (arguments.ts)", () => {
   test("the optional leading name follows the official SDK's rule for each method", () => {
     const fn = () => 1;
-    expect(splitName("step", ["n", fn, {}])).toEqual({ name: "n", rest: [fn, {}] });
-    expect(splitName("step", [fn, {}])).toEqual({ name: undefined, rest: [fn, {}] });
-    expect(splitName("step", [undefined, fn])).toEqual({ name: undefined, rest: [fn] });
-    expect(splitName("wait", [{ seconds: 1 }], NameRule.stringFirst)).toEqual({ name: undefined, rest: [{ seconds: 1 }] });
-    expect(splitName("wait", ["w", { seconds: 1 }], NameRule.stringFirst)).toEqual({ name: "w", rest: [{ seconds: 1 }] });
+    expect(splitName("step", ["n", fn, {}])).toEqual({ name: "n", rest: [fn, {}], where: 'step "n"' });
+    expect(splitName("step", [fn, {}])).toEqual({ name: undefined, rest: [fn, {}], where: "step" });
+    expect(splitName("step", [undefined, fn])).toEqual({ name: undefined, rest: [fn], where: "step" });
+    expect(splitName("wait", [{ seconds: 1 }], NameRule.stringFirst)).toEqual({ name: undefined, rest: [{ seconds: 1 }], where: "wait" });
+    expect(splitName("wait", ["w", { seconds: 1 }], NameRule.stringFirst)).toEqual({ name: "w", rest: [{ seconds: 1 }], where: 'wait "w"' });
     // invoke(a, b) with two strings is (name, funcId); invoke(funcId, input) is not
-    expect(splitName("invoke", ["a", "b"], NameRule.stringSecond)).toEqual({ name: "a", rest: ["b"] });
-    expect(splitName("invoke", ["fn", { x: 1 }], NameRule.stringSecond)).toEqual({ name: undefined, rest: ["fn", { x: 1 }] });
+    expect(splitName("invoke", ["a", "b"], NameRule.stringSecond)).toEqual({ name: "a", rest: ["b"], where: 'invoke "a"' });
+    expect(splitName("invoke", ["fn", { x: 1 }], NameRule.stringSecond)).toEqual({ name: undefined, rest: ["fn", { x: 1 }], where: "invoke" });
   });
 
   test("names must be 1 to 256 printable ASCII characters, and callbacks functions; errors say how to call it", async () => {
