@@ -1,6 +1,6 @@
 /**
- * The concurrent executor behind map and parallel: starts items in index order under a
- * `maxConcurrency` semaphore, feeds each outcome into the completion counters, and settles the
+ * The concurrent executor behind map and parallel: starts items in index order, at most
+ * `maxConcurrency` at once, feeds each outcome into the completion counters, and settles the
  * batch the moment the counters say it is complete.
  *
  * It knows nothing of contexts or checkpoints: `runItem(index)` is handed in (map and parallel
@@ -14,7 +14,6 @@ import { BatchItemStatus, BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
 import { ExecutionCounters } from "./completion.ts";
 import type { CompletionConfig } from "./completion.ts";
-import { Semaphore } from "./semaphore.ts";
 
 export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: Error };
 /** Reports an item's outcome now; true when it counts (the batch had not completed yet). */
@@ -37,7 +36,8 @@ export interface ExecuteBatchOptions<R> {
 export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchResult<R>> {
   const { count, runItem, onSettled } = options;
   const counters = new ExecutionCounters(count, options.completionConfig, options.names);
-  const semaphore = new Semaphore(options.maxConcurrency ?? Infinity);
+  const limit = options.maxConcurrency ?? Infinity;
+  let running = 0;
   const items = new Array<BatchItem<R> | undefined>(count);
   let next = 0;
   let done = false;
@@ -60,7 +60,7 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
         : { error: outcome.error, index, status: BatchItemStatus.FAILED };
       if (outcome.ok) counters.succeed(index);
       else counters.fail(index);
-      semaphore.release();
+      running--;
       if (counters.isComplete() || !counters.shouldContinue()) finish();
       // Not inside the reporter's call stack. A promise, not queueMicrotask: test fake timers fake that.
       else void Promise.resolve().then(pump);
@@ -68,17 +68,18 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
     };
 
     const pump = (): void => {
-      while (!done && next < count && counters.shouldContinue() && semaphore.tryAcquire()) {
+      while (!done && next < count && counters.shouldContinue() && running < limit) {
+        running++;
         const index = next++;
         items[index] = { index, status: BatchItemStatus.STARTED };
         counters.start(index);
-        let running: Promise<R>;
+        let item: Promise<R>;
         try {
-          running = runItem(index, (outcome) => settle(index, outcome));
+          item = runItem(index, (outcome) => settle(index, outcome));
         } catch (error) {
-          running = Promise.reject(error);
+          item = Promise.reject(error);
         }
-        running.then(
+        item.then(
           (value) => settle(index, { ok: true, value }),
           (error: unknown) => settle(index, { ok: false, error: asError(error) }),
         );

@@ -1,40 +1,9 @@
-// Semaphore, item batching and createWaitStrategy: the pure parts under map and waitForCondition.
+// Item batching and createWaitStrategy: the pure parts under map and waitForCondition.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { batchItems } from "../runtime/item-batcher.ts";
-import { Semaphore } from "../runtime/semaphore.ts";
 import { WaitForConditionError } from "../runtime/errors.ts";
 import { WAIT_STRATEGY_DEFAULTS, createWaitStrategy } from "../runtime/wait-strategy.ts";
-
-describe("Semaphore", () => {
-  it("never hands out more permits than it has and serves waiters first in, first out", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), async (permits, ops) => {
-        const s = new Semaphore(permits);
-        let held = 0;
-        const served: number[] = [];
-        let asked = 0;
-        for (const acquire of ops) {
-          if (acquire) {
-            const ticket = asked++;
-            void s.acquire().then(() => (served.push(ticket), held++));
-          } else if (held > 0) {
-            held--;
-            s.release();
-          }
-          await Promise.resolve();
-          await Promise.resolve();
-          expect(held).toBeLessThanOrEqual(permits);
-        }
-        expect(served).toEqual([...served].sort((a, b) => a - b));
-      }),
-    );
-  });
-
-  it("refuses fewer than one permit", () => {
-    expect(() => new Semaphore(0)).toThrow(/at least 1 permit/);
-  });
-});
 
 describe("batchItems", () => {
   it("partitions items into consecutive groups within the limits, each index once and in order", () => {
