@@ -30,9 +30,9 @@ it("runs the exports of a module listed in `steps` as durable steps", async () =
   expect(run.operations.map((op) => [op.type, op.name])).toEqual([["STEP", "fetchRate"]]);
 });
 
-// The compiler reads one module at a time: an imported function it cannot see is dispatched at run time
-// on its tag, and an untagged one runs as a plain call.
-it("without the option the same call runs as a plain, unrecorded call", async () => {
+// Without the option the plugin still reads ./vendor-rates.ts: a plain function, so the call stays
+// dispatched at run time (untagged: a plain call) and, being awaited, is reported as a replay hazard.
+it("without the option the same call runs as a plain, unrecorded call, with a UD207 warning", async () => {
   const outcome = await bundle("esbuild", {
     project,
     entry: "src/convert.ts",
@@ -40,6 +40,8 @@ it("without the option the same call runs as a plain, unrecorded call", async ()
     plugin: { manifest: join(project, "out/without-steps.json") },
   });
   expect(outcome.errors).toEqual([]);
+  expect(outcome.warnings).toHaveLength(1);
+  expect(outcome.warnings[0]).toMatch(/convert\.ts:7:\d+ UD207 warning: Awaited call `fetchRate`/);
   const { run } = await runBundle(outcome.file as string, "handler", { payload });
   expect(run.result).toEqual({ cents: 1080 });
   expect(run.operations).toEqual([]);
