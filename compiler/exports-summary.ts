@@ -103,7 +103,17 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
   const moduleKind = moduleKinds.size === 1 ? [...moduleKinds][0] : undefined;
   // What the compiler would make of the function, mirroring directives.ts: only a well-formed async,
   // non-generator function with exactly one directive is registered as a step or durable function.
+  // Already compiled (a library built with use-durable): `__ud.registerStep(f, meta);` after each
+  // declaration says what f is (its module directive no longer leads the module there).
+  const registered = new Map<string, DirectiveKind>();
+  for (const stmt of sf.statements) {
+    const wrapper = ts.isExpressionStatement(stmt) ? wrapperOf(ts, stmt.expression) : undefined;
+    const target = wrapper && (stmt as TS.ExpressionStatement & { expression: TS.CallExpression }).expression.arguments[0];
+    if (target && ts.isIdentifier(target) && (wrapper === RT.registerStep || wrapper === RT.registerDurable)) registered.set(target.text, wrapper === RT.registerStep ? "step" : "durable");
+  }
   const kindOf = (fn: FnLike, exported: boolean): ExportKind => {
+    const compiled = ts.isFunctionDeclaration(fn) && fn.name ? registered.get(fn.name.text) : undefined;
+    if (compiled) return compiled;
     const body = fn.body;
     // Already compiled (a library built with use-durable): the body is `return __ud.enterDurable(...)`.
     const first = body && ts.isBlock(body) ? body.statements[0] : undefined;
@@ -147,8 +157,10 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
       }
     } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
       const e = unwrap(ts, stmt.expression);
+      const wrapper = wrapperOf(ts, e);
       if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) exports.default = kindOf(e, true);
       else if (ts.isIdentifier(e)) localExports.push(["default", e.text, false]);
+      else if (wrapper === RT.durable || wrapper === RT.registerStep) exports.default = wrapper === RT.durable ? "durable" : "step";
     } else if (ts.isExportDeclaration(stmt) && !stmt.isTypeOnly) {
       const from = stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
       const clause = stmt.exportClause;
