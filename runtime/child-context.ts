@@ -49,7 +49,10 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
     const child = ctx.createChild(slot.stepId, replayOnly);
     let result: T;
     try {
-      result = await runInContext(child, () => fn(child));
+      // One microtask late, as in the official SDK (its START is followed by an await): contexts
+      // started together queue all their STARTs before any body adds operations. A promise job,
+      // not queueMicrotask, which the emulator's fake timers replace.
+      result = await runInContext(child, () => Promise.resolve().then(() => fn(child)));
     } catch (error) {
       child.finished = true;
       if (DurableError.is(error) && error.fatal) throw error;

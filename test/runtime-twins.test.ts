@@ -65,6 +65,18 @@ const twins: Record<string, Body> = {
     await ctx.wait("after-big", { seconds: 2 });
     return `${a}${b}${big.length}`;
   },
+  // Each body starts one microtask after its START (as in the official SDK), so both STARTs come first.
+  "child contexts started together": () => async (_event, ctx) => {
+    const [a, b] = await Promise.all([
+      ctx.runInChildContext("a", async (c) => c.step("a-step", async () => "A")),
+      ctx.runInChildContext("b", async (c) => {
+        const first = await c.step("b-step", async () => "B");
+        await c.wait("b-wait", { seconds: 1 });
+        return first;
+      }),
+    ]);
+    return a + b;
+  },
   "an uncaught failure fails the execution": (api) => async (_event, ctx) => {
     await ctx.step("ok", async () => 1);
     await ctx.runInChildContext("boom-context", async (c) => {
