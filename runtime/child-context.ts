@@ -7,12 +7,13 @@
  */
 import { requireFunction, splitName } from "./arguments.ts";
 import { runInContext } from "./current-context.ts";
-import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
+import type { DurableContext, DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
 import type { DurableOperationError } from "./errors.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
 import { deserializeWith, oversized, serializeWith } from "./serdes.ts";
+import type { OperationUpdate } from "./wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
 export type ChildFunction<T> = (context: DurableContext) => T | Promise<T>;
@@ -32,44 +33,76 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
   const { name, rest } = splitName("runInChildContext", args);
   const [fn, config] = rest as [ChildFunction<T>, ChildConfig<T> | undefined];
   requireFunction("runInChildContext", "fn", fn);
-  const fail = (recorded: DurableOperationError): Error =>
-    config?.errorMapper ? config.errorMapper(recorded) : new ChildContextError(recorded.message, recorded);
 
   return ctx.operation(async (): Promise<T> => {
     const slot = ctx.allocate({ type: OperationType.CONTEXT, subType: config?.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT, name });
-    const serdes = config?.serdes ?? ctx.execution.serdes;
-    const what = slot.describe();
-    const op = slot.current();
-    if (op?.Status === OperationStatus.FAILED) throw fail(fromErrorObject(op.ContextDetails?.Error));
-    if (op?.Status === OperationStatus.SUCCEEDED && !op.ContextDetails?.ReplayChildren) {
-      return deserializeWith<T>(serdes, op.ContextDetails?.Result, what, slot.serdesContext());
-    }
-    const replayOnly = op?.Status === OperationStatus.SUCCEEDED;
-    if (!op) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
-    const child = ctx.createChild(slot.stepId, replayOnly);
-    let result: T;
-    try {
-      // One microtask late, as in the official SDK (its START is followed by an await): contexts
-      // started together queue all their STARTs before any body adds operations. A promise job,
-      // not queueMicrotask, which the emulator's fake timers replace.
-      result = await runInContext(child, () => Promise.resolve().then(() => fn(child)));
-    } catch (error) {
-      child.finished = true;
-      if (DurableError.is(error) && error.fatal) throw error;
-      const errorObject = toErrorObject(error);
-      ctx.checkpoint(slot.update(OperationAction.FAIL, { Error: errorObject })).catch(noop);
-      throw fail(fromErrorObject(errorObject));
-    }
-    // Close the gate before any await: children still running (a race's loser) must not checkpoint.
-    child.finished = true;
-    const payload = await serializeWith(serdes, result, what, slot.serdesContext());
-    if (!replayOnly) {
-      const large = oversized(payload);
-      const update = large
-        ? slot.update(OperationAction.SUCCEED, { Payload: config?.summaryGenerator ? config.summaryGenerator(result) : "", ContextOptions: { ReplayChildren: true } })
-        : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });
-      ctx.checkpoint(update).catch(noop);
-    }
-    return deserializeWith<T>(serdes, payload, what, slot.serdesContext());
+    return runChild(ctx, slot, config?.serdes ?? ctx.execution.serdes, fn, {
+      summaryGenerator: config?.summaryGenerator,
+      mapError: config?.errorMapper ?? childContextError,
+      end: (update, outcome) => {
+        if (update) ctx.checkpoint(update).catch(noop);
+        return "failure" in outcome ? Promise.reject(outcome.failure) : outcome.value();
+      },
+    });
   }, (value) => Promise.resolve(value));
+}
+
+/** What differs between a child context and a map / parallel unit (batch-unit.ts). */
+export interface ChildRun<T> {
+  /** A virtual context: no CONTEXT operation of its own, nothing checkpointed for it. */
+  flat?: boolean | undefined;
+  /** Payload checkpointed instead of a result over 256 KiB. @default "" */
+  summaryGenerator?: ((result: T) => string) | undefined;
+  mapError: (recorded: DurableOperationError) => Error;
+  /**
+   * Ends the run, fresh or replayed: sends `update` (undefined when nothing is to be sent) and
+   * returns the value or rejects with the failure.
+   */
+  end: (update: OperationUpdate | undefined, outcome: { failure: Error } | { value: () => Promise<T> }) => Promise<T>;
+}
+
+/**
+ * A child body on its allocated slot: the recorded outcome if there is one, else START, the
+ * body (in replay-only mode under a ReplayChildren record), and SUCCEED / FAIL.
+ */
+export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, serdes: Serdes<any>, fn: ChildFunction<T>, run: ChildRun<T>): Promise<T> {
+  const what = slot.describe();
+  const valueOf = (payload: string | undefined) => () => deserializeWith<T>(serdes, payload, what, slot.serdesContext());
+  const op = run.flat ? undefined : slot.current();
+  if (op?.Status === OperationStatus.FAILED) return run.end(undefined, { failure: run.mapError(fromErrorObject(op.ContextDetails?.Error)) });
+  if (op?.Status === OperationStatus.SUCCEEDED && !op.ContextDetails?.ReplayChildren) {
+    return run.end(undefined, { value: valueOf(op.ContextDetails?.Result) });
+  }
+  // A context recorded as succeeded (with ReplayChildren) only rebuilds its result: it sends nothing.
+  const replayOnly = op?.Status === OperationStatus.SUCCEEDED;
+  const quiet = replayOnly || run.flat;
+  if (!op && !run.flat) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
+  const child = ctx.createChild(slot.stepId, replayOnly, run.flat);
+  let result: T;
+  try {
+    // One microtask late, as in the official SDK (its START is followed by an await): contexts
+    // started together queue all their STARTs before any body adds operations. A promise job,
+    // not queueMicrotask, which the emulator's fake timers replace.
+    result = await runInContext(child, () => Promise.resolve().then(() => fn(child)));
+  } catch (error) {
+    child.finished = true;
+    if (DurableError.is(error) && error.fatal) throw error;
+    const errorObject = toErrorObject(error);
+    const failure = run.mapError(fromErrorObject(errorObject));
+    return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject }), { failure });
+  }
+  // Close the gate before any await: children still running (a race's loser) must not checkpoint.
+  child.finished = true;
+  const payload = await serializeWith(serdes, result, what, slot.serdesContext());
+  const update = quiet
+    ? undefined
+    : oversized(payload)
+      ? slot.update(OperationAction.SUCCEED, { Payload: run.summaryGenerator?.(result) ?? "", ContextOptions: { ReplayChildren: true } })
+      : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });
+  return run.end(update, { value: valueOf(payload) });
+}
+
+/** The default failure of a child context: a ChildContextError around the rebuilt original. */
+export function childContextError(recorded: Error): ChildContextError {
+  return new ChildContextError(recorded.message, recorded);
 }
