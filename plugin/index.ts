@@ -4,9 +4,9 @@
 // writes the build manifest. Everything about durable code itself belongs to compiler/; nothing here
 // parses or rewrites source.
 
-import { createUnplugin, type UnpluginFactory, type UnpluginInstance, type UnpluginOptions } from "unplugin";
+import { createUnplugin, type UnpluginBuildContext, type UnpluginFactory, type UnpluginInstance, type UnpluginOptions } from "unplugin";
 import { reportDiagnostics } from "./diagnostics.ts";
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { DurableModules } from "./durable-modules.ts";
 import type { ResolveFn } from "./import-summaries.ts";
 import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
@@ -72,8 +72,21 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
 
 type RollupResolve = (source: string, importer: string, options: { skipSelf: boolean }) => Promise<{ id: string; external?: unknown } | null>;
 
-/** Rollup and Vite hand the transform hook their resolver (aliases, tsconfig paths); others get none. */
-function bundlerResolve(context: object, framework: string): ResolveFn | undefined {
+type LoaderResolve = (context: string, request: string) => Promise<string | false | undefined>;
+
+/**
+ * The bundler's own resolver for the transform hook (its aliases, tsconfig paths, extensions): Rollup
+ * and Vite's this.resolve, webpack and Rspack's loader getResolve(); undefined otherwise.
+ */
+function bundlerResolve(context: UnpluginBuildContext, framework: string): ResolveFn | undefined {
+  const native = framework === "webpack" || framework === "rspack" ? context.getNativeBuildContext?.() : undefined;
+  if (native && (native.framework === "webpack" || native.framework === "rspack") && native.loaderContext) {
+    const resolveIn = (native.loaderContext.getResolve as (options: object) => LoaderResolve)({ dependencyType: "esm" });
+    return async (specifier, importer) => {
+      const found = await resolveIn(dirname(importer), specifier);
+      return typeof found === "string" && isAbsolute(stripQuery(found)) ? stripQuery(found) : undefined;
+    };
+  }
   const resolve = (context as { resolve?: RollupResolve }).resolve;
   if (!["rollup", "vite", "rolldown"].includes(framework) || typeof resolve !== "function") return undefined;
   return async (specifier, importer) => {

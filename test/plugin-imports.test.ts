@@ -16,7 +16,7 @@ import { startEmulator, stopEmulator } from "./support/emulator.ts";
 const ENTRY = "src/imports/checkout.ts";
 const ORDER = { id: "o-9", items: ["a", "bb"], cents: 1250 };
 const EXPECTED = { reserved: ["reserved:a", "reserved:bb"], receipt: "RECEIPT:O-9:1250", labels: ["shipped:a", "shipped:bb"] };
-const BUILT_WITH: Bundler[] = ["esbuild", "rollup", "vite"];
+const BUILT_WITH: Bundler[] = ["esbuild", "rollup", "vite", "webpack"];
 
 interface ManifestCall { kind: string; name: string; branches?: ManifestCall[][] }
 interface BuildManifest { modules: Array<{ file: string; durable: Array<{ calls: ManifestCall[] }> }> }

@@ -1,6 +1,6 @@
-// A durable handler whose steps come through a re-export (./index re-exports ./activities.ts).
+// A durable handler whose steps come through a re-export (./index.ts re-exports ./activities.ts).
 import { sleep } from "use-durable";
-import { acts, charge, formatReceipt, reserve } from "./index";
+import { acts, charge, formatReceipt, reserve } from "./index.ts";
 
 export async function handler(order: { id: string; items: string[]; cents: number }) {
   "use durable";
