@@ -10,7 +10,7 @@
 // read further (library barrels can re-export hundreds of files). Summaries are cached by path and text
 // across the modules of a build and its rebuilds.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { ExportsSummary, ImportedModule } from "../compiler/index.ts";
 
@@ -34,7 +34,7 @@ const SKIP = /^(?:use-durable(?:\/|$)|node:)/;
 export function probeRelative(specifier: string, importer: string): string | undefined {
   if (!specifier.startsWith(".") && !specifier.startsWith("/")) return undefined;
   const base = resolvePath(dirname(importer), specifier.replace(/[?#].*$/, ""));
-  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
   if (isFile(base)) return base;
   // TypeScript's ESM convention: `./a.js` names ./a.ts.
   const swapped = base.replace(/\.([cm]?)js(x?)$/, ".$1ts$2");
