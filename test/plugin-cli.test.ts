@@ -41,6 +41,9 @@ describe("use-durable build", () => {
     expect(bundle).not.toMatch(/CheckpointDurableExecutionCommand\s*=\s*class/);
     const manifest = JSON.parse(readFileSync(join(project, "out/lambda/use-durable.manifest.json"), "utf8"));
     expect(manifest.modules.map((m: { file: string }) => m.file)).toEqual(["src/order-steps.ts", "src/order.ts"]);
+    // The steps imported from ./order-steps.ts are resolved at build time (through the esbuild plugin).
+    const handler = manifest.modules[1].durable.find((d: { name: string }) => d.name === "handler");
+    expect(handler.calls.map((c: { kind: string; name: string }) => `${c.kind}:${c.name}`)).toEqual(["durable:subtotal", "intrinsic:sleep", "step:failingStep", "step:charge"]);
 
     const { run } = await runBundle(join(project, "out/lambda/order.mjs"), "handler", {
       payload: { id: "o-cli", lines: [{ sku: "a", quantity: 1 }] },
