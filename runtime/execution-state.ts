@@ -2,12 +2,13 @@
  * The operations of one execution as this invocation knows them: loaded from the event (paging
  * with GetDurableExecutionState while NextMarker is set), then merged from every checkpoint
  * response. Keyed by hashed id, so a lookup or an update costs O(1) and nothing ever scans the
- * whole map. Timestamps are normalised to Date on the way in. Watchers of an id are woken when
- * that operation changes.
+ * whole map. Operations are kept as the service sent them: timestamps come as ISO strings, Dates
+ * or epoch numbers, and the runtime never reads them (the service decides when a wait or retry
+ * is due). Watchers of an id are woken when that operation changes.
  */
 import type { DurableExecutionClient } from "./client.ts";
 import { CheckpointError, messageOf } from "./errors.ts";
-import type { DurableExecutionInvocationInput, Operation, WireTimestamp } from "./wire.ts";
+import type { DurableExecutionInvocationInput, Operation } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
 type Watcher = (operation: Operation) => void;
@@ -16,10 +17,6 @@ export class ExecutionState {
   private readonly operations = new Map<string, Operation>();
   private readonly watchers = new Map<string, Watcher[]>();
   private executionOperation: Operation | undefined;
-
-  get size(): number {
-    return this.operations.size;
-  }
 
   get execution(): Operation | undefined {
     return this.executionOperation;
@@ -35,8 +32,7 @@ export class ExecutionState {
 
   merge(operations: readonly Operation[] | undefined): void {
     if (!operations) return;
-    for (const raw of operations) {
-      const operation = normaliseOperation(raw);
+    for (const operation of operations) {
       this.operations.set(operation.Id, operation);
       if (operation.Type === OperationType.EXECUTION && this.executionOperation === undefined) {
         this.executionOperation = operation;
@@ -50,17 +46,10 @@ export class ExecutionState {
   }
 
   /** Calls `wake` once, the next time the operation with this hashed id changes. */
-  watch(hashedId: string, wake: Watcher): () => void {
-    const list = this.watchers.get(hashedId) ?? [];
-    list.push(wake);
-    this.watchers.set(hashedId, list);
-    return () => {
-      const current = this.watchers.get(hashedId);
-      if (!current) return;
-      const index = current.indexOf(wake);
-      if (index >= 0) current.splice(index, 1);
-      if (current.length === 0) this.watchers.delete(hashedId);
-    };
+  watch(hashedId: string, wake: Watcher): void {
+    const list = this.watchers.get(hashedId);
+    if (list) list.push(wake);
+    else this.watchers.set(hashedId, [wake]);
   }
 
   static async load(event: DurableExecutionInvocationInput, client: DurableExecutionClient): Promise<ExecutionState> {
@@ -89,24 +78,4 @@ export class ExecutionState {
     }
     return state;
   }
-}
-
-export function toDate(value: WireTimestamp | undefined): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return value;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function normaliseOperation(operation: Operation): Operation {
-  const out: Operation = { ...operation };
-  if (out.StartTimestamp !== undefined) out.StartTimestamp = toDate(out.StartTimestamp);
-  if (out.EndTimestamp !== undefined) out.EndTimestamp = toDate(out.EndTimestamp);
-  if (out.StepDetails?.NextAttemptTimestamp !== undefined) {
-    out.StepDetails = { ...out.StepDetails, NextAttemptTimestamp: toDate(out.StepDetails.NextAttemptTimestamp) };
-  }
-  if (out.WaitDetails?.ScheduledEndTimestamp !== undefined) {
-    out.WaitDetails = { ...out.WaitDetails, ScheduledEndTimestamp: toDate(out.WaitDetails.ScheduledEndTimestamp) };
-  }
-  return out;
 }

@@ -11,7 +11,7 @@ import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
 import { DurableError, ErrorCode, InvokeError, causeOf } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeFitting } from "./serdes.ts";
+import { deserializeWith, serializeWith } from "./serdes.ts";
 import type { Operation } from "./wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
@@ -42,7 +42,7 @@ export function invoke<O>(ctx: DurableContextImpl, args: readonly unknown[]): Du
     async (): Promise<OperationSlot> => {
       const slot = ctx.allocate({ type: OperationType.CHAINED_INVOKE, subType: OperationSubType.CHAINED_INVOKE, name });
       if (!slot.current()) {
-        const payload = await serializeFitting(config?.payloadSerdes ?? ctx.execution.serdes, input, slot.describe(), slot.serdesContext(), "input");
+        const payload = await serializeWith(config?.payloadSerdes ?? ctx.execution.serdes, input, slot.describe(), slot.serdesContext(), "input");
         await ctx.checkpoint(
           slot.update(OperationAction.START, {
             ...(payload !== undefined && { Payload: payload }),

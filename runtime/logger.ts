@@ -43,13 +43,7 @@ export function createLogger(scope: LogScope): DurableLogger {
     if (rest.length > 0) record["params"] = rest.map((p) => (p instanceof Error ? { name: p.name, message: p.message, stack: p.stack } : p));
     console[level === "log" ? "info" : level](safeJson(record));
   };
-  return {
-    log: (...p) => emit("log", p),
-    info: (...p) => emit("info", p),
-    warn: (...p) => emit("warn", p),
-    error: (...p) => emit("error", p),
-    debug: (...p) => emit("debug", p),
-  };
+  return Object.fromEntries(LEVELS.map((level) => [level, (...params: unknown[]) => emit(level, params)])) as unknown as DurableLogger;
 }
 
 function safeJson(record: Record<string, unknown>): string {

@@ -6,8 +6,9 @@
  */
 import type { Duration } from "./duration.ts";
 import { durationToSeconds } from "./duration.ts";
+import { stringEnum } from "./string-enum.ts";
 
-export const JitterStrategy = { NONE: "NONE", FULL: "FULL", HALF: "HALF" } as const;
+export const JitterStrategy = stringEnum("NONE", "FULL", "HALF");
 export type JitterStrategy = (typeof JitterStrategy)[keyof typeof JitterStrategy];
 
 export interface RetryDecision {
@@ -59,29 +60,32 @@ function isRetryable(error: Error, config: CommonRetryConfig): boolean {
 
 /** Exponential backoff. Defaults: 3 attempts, 5 s initial, x2, 5 min cap, FULL jitter. */
 export function createRetryStrategy(config: RetryStrategyConfig = {}, random?: () => number): RetryStrategy {
-  const maxAttempts = config.maxAttempts ?? 3;
-  const initial = durationToSeconds(config.initialDelay ?? { seconds: 5 }, "createRetryStrategy initialDelay");
-  const max = durationToSeconds(config.maxDelay ?? { minutes: 5 }, "createRetryStrategy maxDelay");
   const rate = config.backoffRate ?? 2;
-  const jitter = config.jitter ?? JitterStrategy.FULL;
-  return (error, attemptsMade) => {
-    if (attemptsMade >= maxAttempts || !isRetryable(error, config)) return { shouldRetry: false };
-    const base = Math.min(initial * rate ** (attemptsMade - 1), max);
-    return { shouldRetry: true, delay: { seconds: applyJitter(base, jitter, random) } };
-  };
+  return backoff("createRetryStrategy", config, 3, 5, (initial, attempt) => initial * rate ** (attempt - 1), random);
 }
 
 /** Linear backoff. Defaults: 6 attempts, 1 s + 1 s per attempt, 5 min cap, FULL jitter. */
 export function createLinearRetryStrategy(config: LinearRetryStrategyConfig = {}, random?: () => number): RetryStrategy {
-  const maxAttempts = config.maxAttempts ?? 6;
-  const initial = durationToSeconds(config.initialDelay ?? { seconds: 1 }, "createLinearRetryStrategy initialDelay");
   const increment = durationToSeconds(config.increment ?? { seconds: 1 }, "createLinearRetryStrategy increment");
-  const max = durationToSeconds(config.maxDelay ?? { minutes: 5 }, "createLinearRetryStrategy maxDelay");
+  return backoff("createLinearRetryStrategy", config, 6, 1, (initial, attempt) => initial + increment * (attempt - 1), random);
+}
+
+/** What both strategies share: attempts, retryable errors, the cap and the jitter around `delay`. */
+function backoff(
+  method: string,
+  config: CommonRetryConfig,
+  defaultAttempts: number,
+  defaultInitialSeconds: number,
+  delay: (initialSeconds: number, attempt: number) => number,
+  random: (() => number) | undefined,
+): RetryStrategy {
+  const maxAttempts = config.maxAttempts ?? defaultAttempts;
+  const initial = durationToSeconds(config.initialDelay ?? { seconds: defaultInitialSeconds }, `${method} initialDelay`);
+  const max = durationToSeconds(config.maxDelay ?? { minutes: 5 }, `${method} maxDelay`);
   const jitter = config.jitter ?? JitterStrategy.FULL;
   return (error, attemptsMade) => {
     if (attemptsMade >= maxAttempts || !isRetryable(error, config)) return { shouldRetry: false };
-    const base = Math.min(initial + increment * (attemptsMade - 1), max);
-    return { shouldRetry: true, delay: { seconds: applyJitter(base, jitter, random) } };
+    return { shouldRetry: true, delay: { seconds: applyJitter(Math.min(delay(initial, attemptsMade), max), jitter, random) } };
   };
 }
 

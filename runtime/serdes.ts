@@ -21,12 +21,22 @@ export const defaultSerdes: Serdes<any> = {
   deserialize: (data) => (data === undefined ? undefined : JSON.parse(data)),
 };
 
-export async function serializeWith(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext): Promise<string | undefined> {
+/**
+ * Serializes with a serdes; failures become SerdesError. With `part` ("result", "state", "input")
+ * the value must fit in one operation: over the limit it throws PayloadTooLargeError (fatal)
+ * instead of sending it, since the service would reject it anyway.
+ */
+export async function serializeWith(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext, part?: string): Promise<string | undefined> {
+  let payload: string | undefined;
   try {
-    return await serdes.serialize(value, context);
+    payload = await serdes.serialize(value, context);
   } catch (error) {
     throw new SerdesError("serialize", what, error);
   }
+  if (part !== undefined && oversized(payload)) {
+    throw new PayloadTooLargeError(`The ${part} of ${what}`, utf8Bytes(payload), Limits.OPERATION_PAYLOAD_BYTES);
+  }
+  return payload;
 }
 
 export async function deserializeWith<T>(serdes: Serdes<any>, data: string | undefined, what: string, context: SerdesContext): Promise<T> {
@@ -35,18 +45,6 @@ export async function deserializeWith<T>(serdes: Serdes<any>, data: string | und
   } catch (error) {
     throw new SerdesError("deserialize", what, error);
   }
-}
-
-/**
- * Serializes a value that must fit in one operation. Over the limit it throws PayloadTooLargeError
- * (fatal) instead of sending it: the service would reject it anyway. `part` says which value
- * ("result", "state", "input").
- */
-export async function serializeFitting(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext, part: string): Promise<string | undefined> {
-  const payload = await serializeWith(serdes, value, what, context);
-  const bytes = utf8Bytes(payload);
-  if (bytes > Limits.OPERATION_PAYLOAD_BYTES) throw new PayloadTooLargeError(`The ${part} of ${what}`, bytes, Limits.OPERATION_PAYLOAD_BYTES);
-  return payload;
 }
 
 /** True when a payload is over the per-operation limit (composites then replay their children). */

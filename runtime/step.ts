@@ -17,7 +17,7 @@ import type { DurableLogger } from "./logger.ts";
 import type { RetryStrategy } from "./retry-strategy.ts";
 import { retryPresets } from "./retry-strategy.ts";
 import type { Serdes } from "./serdes.ts";
-import { deserializeWith, serializeFitting } from "./serdes.ts";
+import { deserializeWith, serializeWith } from "./serdes.ts";
 import type { Operation } from "./wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
@@ -72,7 +72,7 @@ export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): Dura
         if (DurableError.is(error) && error.fatal) throw error;
         return recordFailure(ctx, slot, strategy, error, attempt);
       }
-      return succeed(ctx, slot, serdes, await serializeFitting(serdes, value, slot.describe(), slot.serdesContext(), "result"));
+      return succeed(ctx, slot, serdes, await serializeWith(serdes, value, slot.describe(), slot.serdesContext(), "result"));
     });
   }, (value) => Promise.resolve(value));
 }

@@ -15,7 +15,7 @@ import { DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./error
 import type { DurableLogger } from "./logger.ts";
 import type { Serdes } from "./serdes.ts";
 import { runAttempt, stepLoop, succeed } from "./step.ts";
-import { deserializeWith, serializeFitting } from "./serdes.ts";
+import { deserializeWith, serializeWith } from "./serdes.ts";
 import type { WaitStrategy } from "./wait-strategy.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
 
@@ -63,7 +63,7 @@ export function waitForCondition<T>(ctx: DurableContextImpl, args: readonly unkn
       let delaySeconds: number | undefined;
       try {
         const next = await runAttempt(ctx, slot, (c) => check(state, c), attempt);
-        payload = await serializeFitting(serdes, next, what, slot.serdesContext(), "state");
+        payload = await serializeWith(serdes, next, what, slot.serdesContext(), "state");
         const decision = waitStrategy(await deserializeWith<T>(serdes, payload, what, slot.serdesContext()), attempt);
         if (decision.shouldContinue) delaySeconds = durationToSeconds(decision.delay, `the wait strategy delay of ${what}`, 1);
       } catch (error) {
