@@ -1,9 +1,10 @@
 /**
- * Every error the runtime raises: one base class, `DurableError`, with a stable `code`, plus the
- * operation errors whose class names are the official SDK's `ErrorType` strings (so histories and
+ * Every error the runtime raises: one base class, `DurableError`, with a stable `code` and a
+ * stable `name` spelled out per class (minifiers rename classes; the name is the wire ErrorType),
+ * plus the operation errors named with the official SDK's `ErrorType` strings (so histories and
  * rebuilt errors are interchangeable). `fatal` says what an error does to the invocation:
  * "execution" ends it FAILED, "invocation" is thrown so Lambda retries the invocation.
- * This module imports nothing but wire types.
+ * This module imports nothing but wire types and the enum helper.
  */
 import { prefixedEnum } from "./string-enum.ts";
 import type { ErrorObject } from "./wire.ts";
@@ -23,9 +24,13 @@ export class DurableError extends Error {
   /** Set on errors that end the invocation instead of reaching user code. */
   readonly fatal: Fatality;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fatal?: Fatality }) {
+  /**
+   * `name` is spelled out, never taken from the class: a minifier renames classes, and the name is
+   * what reaches the wire as ErrorType. A user's own subclass without one keeps its class name.
+   */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fatal?: Fatality; name?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    this.name = options?.name ?? (new.target === DurableError ? "DurableError" : new.target.name);
     this.code = code;
     this.fatal = options?.fatal;
     Object.defineProperty(this, BRAND, { value: true });
@@ -57,10 +62,9 @@ export class DurableOperationError extends DurableError {
 
   constructor(message?: string, cause?: unknown, errorData?: string) {
     const kind = kinds.get(new.target) ?? { errorType: "DurableOperationError", code: ErrorCode.STEP_FAILED, fallback: "Operation failed" };
-    super(kind.code, message || kind.fallback, { cause });
+    super(kind.code, message || kind.fallback, { cause, name: kind.errorType });
     this.errorType = kind.errorType;
     this.errorData = errorData;
-    this.name = kind.errorType;
   }
 }
 
@@ -102,13 +106,14 @@ export class StepInterruptedError extends DurableError {
       ErrorCode.STEP_INTERRUPTED,
       `Step ${describe(stepId, name)} was started but did not finish (the invocation was interrupted). ` +
         `It uses AtMostOncePerRetry semantics, so it is not re-run blindly; the retry strategy decides.`,
+      { name: "StepInterruptedError" },
     );
   }
 }
 
 export class NonDeterministicExecutionError extends DurableError {
   constructor(message: string) {
-    super(ErrorCode.NON_DETERMINISTIC, message, { fatal: "execution" });
+    super(ErrorCode.NON_DETERMINISTIC, message, { fatal: "execution", name: "NonDeterministicExecutionError" });
   }
 }
 
@@ -119,7 +124,7 @@ export class PayloadTooLargeError extends DurableError {
       `${what} is ${bytes} bytes once serialized; the limit is ${limit} bytes per operation. ` +
         `Return a smaller value (for example a key to data stored elsewhere), or produce it in ` +
         `runInChildContext, which keeps large results by replaying its children.`,
-      { fatal: "execution" },
+      { fatal: "execution", name: "PayloadTooLargeError" },
     );
   }
 }
@@ -130,14 +135,14 @@ export class SerdesError extends DurableError {
       ErrorCode.SERDES_FAILED,
       `Could not ${direction} the value of ${what}: ${messageOf(cause)}. ` +
         `Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`,
-      { cause, fatal: "execution" },
+      { cause, fatal: "execution", name: "SerdesError" },
     );
   }
 }
 
 export class CheckpointError extends DurableError {
   constructor(message: string, fatal: "execution" | "invocation", cause?: unknown) {
-    super(ErrorCode.CHECKPOINT_FAILED, message, { cause, fatal });
+    super(ErrorCode.CHECKPOINT_FAILED, message, { cause, fatal, name: "CheckpointError" });
   }
 }
 
