@@ -26,6 +26,23 @@ export const defaultSerdes: Serdes<any> = {
  * the value must fit in one operation: over the limit it throws PayloadTooLargeError (fatal)
  * instead of sending it, since the service would reject it anyway.
  */
+/**
+ * Callback results in the dialect (the `createCallback` / `waitForCallback` intrinsics): a payload
+ * that parses as JSON comes back parsed, anything else as the raw string. Serializing writes
+ * strings as they are and anything else as JSON, so a value round-trips.
+ */
+export const jsonOrRawSerdes: Serdes<unknown> = {
+  serialize: (value) => (value === undefined || typeof value === "string" ? value : JSON.stringify(value)),
+  deserialize: (data) => {
+    if (data === undefined) return undefined;
+    try {
+      return JSON.parse(data);
+    } catch {
+      return data;
+    }
+  },
+};
+
 export async function serializeWith(serdes: Serdes<any>, value: unknown, what: string, context: SerdesContext, part?: string): Promise<string | undefined> {
   let payload: string | undefined;
   try {
