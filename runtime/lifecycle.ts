@@ -59,10 +59,6 @@ export class Lifecycle {
     };
   }
 
-  get counts(): { executing: number; waiting: number } {
-    return { executing: this.executing, waiting: this.waiting };
-  }
-
   terminate(termination: Termination): void {
     if (this.ended) return;
     this.ended = termination;

@@ -22,15 +22,6 @@ export interface DurablePromiseCombinators {
   race<T>(promises: ReadonlyArray<PromiseLike<T>>): DurablePromise<T>;
 }
 
-type Combine = (promises: ReadonlyArray<PromiseLike<unknown>>) => Promise<unknown>;
-
-const combinators = {
-  all: (p) => Promise.all(p),
-  allSettled: (p) => Promise.allSettled(p),
-  any: (p) => Promise.any(p),
-  race: (p) => Promise.race(p),
-} satisfies Record<keyof DurablePromiseCombinators, Combine>;
-
 export function promiseCombinators(ctx: DurableContextImpl): DurablePromiseCombinators {
   const make =
     (method: keyof DurablePromiseCombinators) =>
@@ -43,7 +34,7 @@ export function promiseCombinators(ctx: DurableContextImpl): DurablePromiseCombi
           `promise.${method}: pass an array of promises (usually durable operations such as ctx.step(...)), got ${kindOf(promises)}.`,
         );
       }
-      return ctx.runInChildContext(name, () => combinators[method](promises), {
+      return ctx.runInChildContext(name, () => (Promise[method] as (p: unknown[]) => Promise<unknown>).call(Promise, promises), {
         errorMapper: (error: Error) => new PromiseCombinatorError(error.message, error),
         ...(method === "allSettled" && { serdes: settledSerdes }),
       });
