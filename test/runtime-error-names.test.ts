@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { bundleMinified } from "./support/bundle.ts";
 import type { LambdaHandler } from "./support/emulator.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 
@@ -35,19 +35,7 @@ let code: string;
 
 beforeAll(async () => {
   await startEmulator();
-  const result = await build({
-    stdin: { contents: source, resolveDir: fileURLToPath(new URL("..", import.meta.url)), loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    conditions: ["source"],
-    external: ["@aws-sdk/*"],
-    write: false,
-    logLevel: "silent",
-  });
-  code = result.outputFiles[0]!.text;
+  ({ code } = await bundleMinified(source));
   dir = mkdtempSync(join(tmpdir(), "ud-names-"));
   const file = join(dir, "handlers.mjs");
   writeFileSync(file, code);
