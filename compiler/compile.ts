@@ -3,7 +3,6 @@
  * definitions -> durable bodies and step bodies -> temporaries -> import -> map + manifest.
  * Never throws: syntax errors and internal failures come back as diagnostics.
  */
-import MagicString, { type SourceMap } from "magic-string";
 import { DiagnosticSink, LineIndex, type Diagnostic } from "./diagnostics.ts";
 import { scanDirectives } from "./directives.ts";
 import { DurableBody } from "./durable-body.ts";
@@ -14,6 +13,8 @@ import { relativeId, resolveOptions, type CompileOptions } from "./options.ts";
 import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
 import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
+import type { SourceMap } from "./source-map.ts";
+import { Splice } from "./splice.ts";
 import { checkStepBody } from "./step-body.ts";
 import { parse } from "./typescript.ts";
 
@@ -25,8 +26,16 @@ export interface CompileResult {
 }
 
 function unchanged(code: string, file: string, diagnostics: Diagnostic[]): CompileResult {
-  const map = new MagicString(code).generateMap({ hires: true, source: file, file, includeContent: true });
-  return { code, map, manifest: emptyManifest(file, diagnostics), diagnostics };
+  let map: SourceMap | undefined;
+  return {
+    code,
+    get map(): SourceMap {
+      map ??= new Splice(code).withMap(file).map;
+      return map;
+    },
+    manifest: emptyManifest(file, diagnostics),
+    diagnostics,
+  };
 }
 
 export function compile(code: string, id: string, options?: CompileOptions): CompileResult | null {
@@ -55,7 +64,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   const scan = scanDirectives(ts, sf, sink);
   if (scan.fns.size === 0) return sink.list.length > 0 ? unchanged(code, file, sink.list) : null;
 
-  const s = new MagicString(code);
+  const s = new Splice(code);
   const fc: FileContext = {
     ts, sf, code, file, s, sink,
     resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps, imports: opts.imports },
@@ -76,12 +85,13 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   // Same line as the user's first line, so every line number of the output matches the input.
   const shebang = /^#![^\n]*\n/.exec(code);
   s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE);
-  // The map is built when first read: esbuild's onLoad cannot take one, so it would be wasted there.
+  // The map is built when first read (assembling the text again with it costs less than the map):
+  // a caller that only wants the code never pays for it.
   let map: SourceMap | undefined;
   return {
     code: s.toString(),
     get map(): SourceMap {
-      map ??= s.generateMap({ hires: true, source: file, file, includeContent: true });
+      map ??= s.withMap(file).map;
       return map;
     },
     manifest: buildManifest(file, durable, steps, sink.list),
