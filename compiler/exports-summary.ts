@@ -17,9 +17,12 @@ import { parse, type TS } from "./typescript.ts";
 /** `function`: a function this module defines without a directive (plain: not checkpointed). */
 export type ExportKind = DirectiveKind | "function";
 
+/** An exported object literal is summarised by its step and durable methods (`payments.charge(x)`). */
+export type LocalExport = ExportKind | { namespace: Readonly<Record<string, DirectiveKind>> };
+
 export interface ExportsSummary {
   /** Exports defined in this module, by exported name (`default` for the default export). */
-  exports: Record<string, ExportKind>;
+  exports: Record<string, LocalExport>;
   /** `export { a as b } from "./y"` -> `b: { from: "./y", name: "a" }`; `export * as ns` -> name `*`. */
   reexports: Record<string, { from: string; name: string }>;
   /** `export * from "./y"`, in source order. */
@@ -123,7 +126,7 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
     const ok = hasModifier(ts, fn, ts.SyntaxKind.AsyncKeyword) && !fn.asteriskToken;
     return kind && ok ? kind : "function";
   };
-  const exports = record<ExportKind>();
+  const exports = record<LocalExport>();
   const reexports = record<{ from: string; name: string }>();
   const star: string[] = [];
   const imports = new Map<string, { from: string; name: string }>();
@@ -151,6 +154,10 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
         // Already compiled: `export const f = __ud.durable(async () => {...}, meta)` / `__ud.registerStep(...)`.
         const wrapper = init && wrapperOf(ts, init);
         if (exported && ts.isIdentifier(d.name) && (wrapper === RT.durable || wrapper === RT.registerStep)) exports[d.name.text] = wrapper === RT.durable ? "durable" : "step";
+        if (exported && ts.isIdentifier(d.name) && init && ts.isObjectLiteralExpression(init)) {
+          const members = objectMembers(ts, init, (fn) => kindOf(fn, false));
+          if (Object.keys(members).length > 0) exports[d.name.text] = { namespace: members };
+        }
         if (!ts.isIdentifier(d.name) || !init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
         locals.set(d.name.text, init);
         if (exported) exports[d.name.text] = kindOf(init, true);
@@ -232,6 +239,30 @@ function link(id: string, summary: ExportsSummary, load: SummaryLoader, depth: n
   active.delete(id);
   done.set(id, out);
   return out;
+}
+
+/**
+ * The step and durable methods of an object literal, as the compiler finds them (scope.ts): methods
+ * and function-valued properties with their own directive (a module directive does not reach them),
+ * or, compiled, properties wrapped in `__ud.registerStep` / `__ud.durable`.
+ */
+function objectMembers(ts: typeof TS, obj: TS.ObjectLiteralExpression, kindOf: (fn: FnLike) => ExportKind): Record<string, DirectiveKind> {
+  const members = record<DirectiveKind>();
+  for (const p of obj.properties) {
+    if (!p.name || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
+    let kind: ExportKind | undefined;
+    if (ts.isMethodDeclaration(p) && p.body && !p.asteriskToken) {
+      const own = prologueKinds(ts, p.body.statements);
+      kind = own.size === 1 && hasModifier(ts, p, ts.SyntaxKind.AsyncKeyword) ? [...own][0] : undefined;
+    } else if (ts.isPropertyAssignment(p)) {
+      const init = unwrap(ts, p.initializer);
+      const wrapper = wrapperOf(ts, init);
+      if (wrapper === RT.registerStep || wrapper === RT.durable) kind = wrapper === RT.durable ? "durable" : "step";
+      else if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) kind = kindOf(init);
+    }
+    if (kind === "step" || kind === "durable") members[p.name.text] = kind;
+  }
+  return members;
 }
 
 /** `__ud.durable` for a call `__ud.durable(...)`: how compiled code wraps its functions. */

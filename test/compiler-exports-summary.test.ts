@@ -79,6 +79,14 @@ describe("summarizeExports", () => {
     });
   });
 
+  it("summarises an exported object literal by its step and durable methods, also once compiled", () => {
+    const file = join(fixturesDir, "call-import-object-member", "payments.ts");
+    const code = readFileSync(file, "utf8");
+    const expected = { payments: { namespace: { charge: "step", refund: "step", settle: "durable" } } };
+    expect(summarizeExports(code, file).exports).toEqual(expected);
+    expect(summarizeExports(compile(code, file)!.code, file).exports).toEqual(expected);
+  });
+
   it("knows nothing about a module that does not parse", () => {
     expect(summarizeExports(`"use step";\nexport async function a( {`, "x.ts")).toEqual({ exports: {}, reexports: {}, star: [] });
   });
