@@ -14,5 +14,5 @@ export type { OperationName } from "./names.ts";
 export { buildName, parseName, MAX_NAME_LENGTH } from "./names.ts";
 export { INTERNAL_SPECIFIER, PUBLIC_SPECIFIER } from "./specifiers.ts";
 export { summarizeExports, linkExports, importSpecifiers, MAX_REEXPORT_DEPTH } from "./exports-summary.ts";
-export type { ExportsSummary, ExportKind, ImportedExport, ImportedModule, SummaryLoader } from "./exports-summary.ts";
+export type { ExportsSummary, ExportKind, LocalExport, ImportedExport, ImportedModule, SummaryLoader } from "./exports-summary.ts";
 export { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";

@@ -13,7 +13,9 @@ import { compile, importSpecifiers, linkExports, summarizeExports, type ExportsS
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
 function kinds(summary: ExportsSummary, ...wanted: string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(summary.exports).filter(([, k]) => wanted.includes(k)));
+  const out: Record<string, string> = {};
+  for (const [name, k] of Object.entries(summary.exports)) if (typeof k === "string" && wanted.includes(k)) out[name] = k;
+  return out;
 }
 
 describe("summarizeExports", () => {
