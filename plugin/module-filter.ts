@@ -4,8 +4,6 @@
 // RegExp, not a call, so Vite 8 / Rolldown can apply it natively without crossing into JS.
 // test/plugin-options.test.ts keeps the two in step.
 
-import { matchesGlob } from "node:path";
-
 /** A quoted string starting like a directive of ours: "use d…", "use s…", but not "use strict"/"use server". */
 export const DIRECTIVE_HINT: RegExp = /["']\s*use[\s_-]*(?:d|s(?!trict["']|erver["']))[a-z]*\s*["']/i;
 
@@ -15,20 +13,18 @@ export function stripQuery(id: string): string {
 }
 
 /**
- * Whether the plugin compiles module `path` under these include/exclude patterns, as unplugin's id
- * filter decides: RegExps as they are; globs relative to the working directory unless they start with
- * `**` or `/` (path.matchesGlob stands in for unplugin's picomatch; without it a glob matches nothing,
- * which only costs static resolution of that module's exports, never correctness).
+ * Whether the plugin certainly compiles module `path` under these include/exclude patterns, as
+ * unplugin's id filter decides. RegExps are tested as unplugin tests them; a glob string cannot be
+ * decided here without unplugin's matcher (picomatch, not a dependency of ours), so a glob in `exclude`,
+ * or an `include` that only globs could match, answers false: the module's exports are then not resolved
+ * statically (their calls stay dispatched at run time), which is safe, where a wrong true is not.
  */
 export function compilesId(path: string, include: ReadonlyArray<string | RegExp>, exclude: ReadonlyArray<string | RegExp>): boolean {
   const id = path.replace(/\\/g, "/");
-  const matches = (p: string | RegExp): boolean => {
-    if (p instanceof RegExp) {
-      p.lastIndex = 0;
-      return p.test(id);
-    }
-    const glob = p.startsWith("**") || p.startsWith("/") ? p : `${process.cwd().replace(/\\/g, "/")}/${p.replace(/^\.\//, "")}`;
-    return typeof matchesGlob === "function" && matchesGlob(id, glob);
+  const test = (p: RegExp): boolean => {
+    p.lastIndex = 0;
+    return p.test(id);
   };
-  return !exclude.some(matches) && include.some(matches);
+  if (exclude.some((p) => typeof p === "string" || test(p))) return false;
+  return include.some((p) => p instanceof RegExp && test(p));
 }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../compiler/index.ts";
 import durable from "../plugin/esbuild.ts";
 import { probeRelative } from "../plugin/import-summaries.ts";
+import { compilesId } from "../plugin/module-filter.ts";
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "../plugin/options.ts";
 import { CONDITIONS, bundle, makeProject, type Bundler, type BundleOutcome } from "./plugin-bundle.ts";
 import { runBundle } from "./plugin-emulator.ts";
 import { startEmulator, stopEmulator } from "./support/emulator.ts";
@@ -116,5 +118,15 @@ describe("probeRelative", () => {
     expect(probeRelative("../order", importer)).toBe(join(project, "src/order.ts"));
     expect(probeRelative("./missing", importer)).toBeUndefined();
     expect(probeRelative("lodash", importer)).toBeUndefined();
+  });
+});
+
+describe("compilesId", () => {
+  it("decides RegExp filters as unplugin does and answers false when only a glob could decide", () => {
+    expect(compilesId("/p/src/steps.ts", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(true);
+    expect(compilesId("/p/node_modules/lib/steps.js", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(false);
+    expect(compilesId("/p/src/legacy/steps.ts", DEFAULT_INCLUDE, [/legacy/])).toBe(false);
+    expect(compilesId("/p/src/steps.ts", ["src/**/*.ts"], DEFAULT_EXCLUDE)).toBe(false);
+    expect(compilesId("/p/src/steps.ts", DEFAULT_INCLUDE, ["**/legacy/**"])).toBe(false);
   });
 });
