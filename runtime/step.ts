@@ -53,60 +53,59 @@ export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): Dura
   const semantics = config?.semantics ?? StepSemantics.AtLeastOncePerRetry;
   const strategy = config?.retryStrategy ?? retryPresets.default;
 
-  return ctx.operation(async (): Promise<T> => {
-    const slot = ctx.allocate({ type: OperationType.STEP, subType: OperationSubType.STEP, name });
-    const serdes = config?.serdes ?? ctx.execution.serdes;
-    return stepLoop<T>(ctx, slot, serdes, async (op, attempt) => {
-      if (op?.Status === OperationStatus.STARTED && semantics === StepSemantics.AtMostOncePerRetry) {
-        return recordFailure(ctx, slot, strategy, new StepInterruptedError(slot.stepId, name), attempt);
-      }
-      if (op?.Status !== OperationStatus.STARTED) {
-        const started = ctx.checkpoint(slot.update(OperationAction.START));
-        if (semantics === StepSemantics.AtMostOncePerRetry) await started;
-        else started.catch(noop);
-      }
-      let value: T;
-      try {
-        value = await runAttempt(ctx, slot, fn, attempt);
-      } catch (error) {
-        if (DurableError.is(error) && error.fatal) throw error;
-        return recordFailure(ctx, slot, strategy, error, attempt);
-      }
-      return succeed(ctx, slot, serdes, await serializeWith(serdes, value, slot.describe(), slot.serdesContext(), "result"));
-    });
-  }, (value) => Promise.resolve(value));
+  return stepOperation<T>(ctx, OperationSubType.STEP, name, config?.serdes, async (slot, op, attempt, serdes, what) => {
+    if (op?.Status === OperationStatus.STARTED && semantics === StepSemantics.AtMostOncePerRetry) {
+      return recordFailure(ctx, slot, strategy, new StepInterruptedError(slot.stepId, name), attempt);
+    }
+    if (op?.Status !== OperationStatus.STARTED) {
+      const started = ctx.checkpoint(slot.update(OperationAction.START));
+      if (semantics === StepSemantics.AtMostOncePerRetry) await started;
+      else started.catch(noop);
+    }
+    let value: T;
+    try {
+      value = await runAttempt(ctx, slot, fn, attempt);
+    } catch (error) {
+      if (DurableError.is(error) && error.fatal) throw error;
+      return recordFailure(ctx, slot, strategy, error, attempt);
+    }
+    const payload = await serializeWith(serdes, value, what, slot.serdesContext(), "result");
+    await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+    return { value: await deserializeWith<T>(serdes, payload, what, slot.serdesContext()) };
+  });
 }
+
+/** One attempt of a STEP operation: `{ value }` once it is done, undefined to go round again. */
+export type StepAttempt<T> = (
+  slot: OperationSlot,
+  op: Operation | undefined,
+  attempt: number,
+  serdes: Serdes<any>,
+  what: string,
+) => Promise<{ value: T } | undefined>;
 
 /**
- * The loop of a STEP operation (step and waitForCondition): settle from the record, wait out a
- * retry timer (PENDING), else run `attempt(op, n)`, which checkpoints and returns `{ value }` once
- * the operation is done, or undefined to go round again (after a RETRY, once READY).
+ * A STEP operation (step and waitForCondition): take the position, then loop: settle from the
+ * record, wait out a retry timer (PENDING), else run `attempt`, which checkpoints and returns
+ * `{ value }` once the operation is done, or undefined after a RETRY (once READY).
  */
-export async function stepLoop<T>(
-  ctx: DurableContextImpl,
-  slot: OperationSlot,
-  serdes: Serdes<any>,
-  attempt: (op: Operation | undefined, n: number) => Promise<{ value: T } | undefined>,
-): Promise<T> {
-  for (;;) {
-    const op = slot.current();
-    if (op?.Status === OperationStatus.SUCCEEDED) {
-      return deserializeWith<T>(serdes, op.StepDetails?.Result, slot.describe(), slot.serdesContext());
+export function stepOperation<T>(ctx: DurableContextImpl, subType: string, name: string | undefined, custom: Serdes<any> | undefined, attempt: StepAttempt<T>): DurablePromise<T> {
+  return ctx.operation(async (): Promise<T> => {
+    const slot = ctx.allocate({ type: OperationType.STEP, subType, name });
+    const serdes = custom ?? ctx.execution.serdes;
+    const what = slot.describe();
+    for (;;) {
+      const op = slot.current();
+      if (op?.Status === OperationStatus.SUCCEEDED) return deserializeWith<T>(serdes, op.StepDetails?.Result, what, slot.serdesContext());
+      if (op?.Status === OperationStatus.FAILED) throw fromErrorObject(op.StepDetails?.Error);
+      if (ctx.replayOnly) return never();
+      if (op?.Status === OperationStatus.PENDING) await ctx.waitFor(slot, (o) => o?.Status !== OperationStatus.PENDING);
+      else {
+        const done = await attempt(slot, op, (op?.StepDetails?.Attempt ?? 0) + 1, serdes, what);
+        if (done) return done.value;
+      }
     }
-    if (op?.Status === OperationStatus.FAILED) throw fromErrorObject(op.StepDetails?.Error);
-    if (ctx.replayOnly) return never();
-    if (op?.Status === OperationStatus.PENDING) await ctx.waitFor(slot, (o) => o?.Status !== OperationStatus.PENDING);
-    else {
-      const done = await attempt(op, (op?.StepDetails?.Attempt ?? 0) + 1);
-      if (done) return done.value;
-    }
-  }
-}
-
-/** Checkpoints SUCCEED with the payload and returns the value as a replay will see it. */
-export async function succeed<T>(ctx: DurableContextImpl, slot: OperationSlot, serdes: Serdes<any>, payload: string | undefined): Promise<{ value: T }> {
-  await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
-  return { value: await deserializeWith<T>(serdes, payload, slot.describe(), slot.serdesContext()) };
+  }, (value) => Promise.resolve(value));
 }
 
 /** Runs a step body (or a poll) once: counted as executing, with durable calls refused inside. */

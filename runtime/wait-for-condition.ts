@@ -14,10 +14,10 @@ import { durationToSeconds } from "./duration.ts";
 import { DurableError, ErrorCode, fromErrorObject, toErrorObject } from "./errors.ts";
 import type { DurableLogger } from "./logger.ts";
 import type { Serdes } from "./serdes.ts";
-import { runAttempt, stepLoop, succeed } from "./step.ts";
+import { runAttempt, stepOperation } from "./step.ts";
 import { deserializeWith, serializeWith } from "./serdes.ts";
 import type { WaitStrategy } from "./wait-strategy.ts";
-import { OperationAction, OperationStatus, OperationSubType, OperationType } from "./wire.ts";
+import { OperationAction, OperationStatus, OperationSubType } from "./wire.ts";
 
 export interface WaitForConditionContext {
   logger: DurableLogger;
@@ -51,31 +51,29 @@ export function waitForCondition<T>(ctx: DurableContextImpl, args: readonly unkn
   }
   const { initialState, waitStrategy } = config;
 
-  return ctx.operation(async (): Promise<T> => {
-    const slot = ctx.allocate({ type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, name });
-    const serdes = config.serdes ?? ctx.execution.serdes;
-    const what = slot.describe();
-    return stepLoop<T>(ctx, slot, serdes, async (op, attempt) => {
-      const recorded = op?.StepDetails?.Result;
-      const state = recorded !== undefined && recorded !== "" ? await deserializeWith<T>(serdes, recorded, what, slot.serdesContext()) : initialState;
-      if (op?.Status !== OperationStatus.STARTED) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
-      let payload: string | undefined;
-      let delaySeconds: number | undefined;
-      try {
-        const next = await runAttempt(ctx, slot, (c) => check(state, c), attempt);
-        payload = await serializeWith(serdes, next, what, slot.serdesContext(), "state");
-        const decision = waitStrategy(await deserializeWith<T>(serdes, payload, what, slot.serdesContext()), attempt);
-        if (decision.shouldContinue) delaySeconds = durationToSeconds(decision.delay, `the wait strategy delay of ${what}`, 1);
-      } catch (error) {
-        if (DurableError.is(error) && error.fatal) throw error;
-        const errorObject = toErrorObject(error);
-        await ctx.checkpoint(slot.update(OperationAction.FAIL, { Error: errorObject }));
-        throw fromErrorObject(errorObject);
-      }
-      if (delaySeconds === undefined) return succeed<T>(ctx, slot, serdes, payload);
-      await ctx.checkpoint(slot.update(OperationAction.RETRY, { ...(payload !== undefined && { Payload: payload }), StepOptions: { NextAttemptDelaySeconds: delaySeconds } }));
-      await ctx.waitFor(slot, (o) => o?.Status === OperationStatus.READY);
-      return undefined;
-    });
-  }, (value) => Promise.resolve(value));
+  return stepOperation<T>(ctx, OperationSubType.WAIT_FOR_CONDITION, name, config.serdes, async (slot, op, attempt, serdes, what) => {
+    const recorded = op?.StepDetails?.Result;
+    const state = recorded !== undefined && recorded !== "" ? await deserializeWith<T>(serdes, recorded, what, slot.serdesContext()) : initialState;
+    if (op?.Status !== OperationStatus.STARTED) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
+    let payload: string | undefined;
+    let delaySeconds: number | undefined;
+    try {
+      const next = await runAttempt(ctx, slot, (c) => check(state, c), attempt);
+      payload = await serializeWith(serdes, next, what, slot.serdesContext(), "state");
+      const decision = waitStrategy(await deserializeWith<T>(serdes, payload, what, slot.serdesContext()), attempt);
+      if (decision.shouldContinue) delaySeconds = durationToSeconds(decision.delay, `the wait strategy delay of ${what}`, 1);
+    } catch (error) {
+      if (DurableError.is(error) && error.fatal) throw error;
+      const errorObject = toErrorObject(error);
+      await ctx.checkpoint(slot.update(OperationAction.FAIL, { Error: errorObject }));
+      throw fromErrorObject(errorObject);
+    }
+    if (delaySeconds === undefined) {
+      await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+      return { value: await deserializeWith<T>(serdes, payload, what, slot.serdesContext()) };
+    }
+    await ctx.checkpoint(slot.update(OperationAction.RETRY, { ...(payload !== undefined && { Payload: payload }), StepOptions: { NextAttemptDelaySeconds: delaySeconds } }));
+    await ctx.waitFor(slot, (o) => o?.Status === OperationStatus.READY);
+    return undefined;
+  });
 }
