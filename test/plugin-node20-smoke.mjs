@@ -57,6 +57,8 @@ check(
   JSON.stringify(manifest.modules.map((m) => m.file)) === JSON.stringify(["src/order-steps.ts", "src/order.ts"]),
   "the build manifest lists both modules, relative to the project",
 );
+const handlerCalls = manifest.modules[1]?.durable.find((d) => d.name === "handler")?.calls.map((c) => `${c.kind}:${c.name}`);
+check(JSON.stringify(handlerCalls) === JSON.stringify(["durable:subtotal", "intrinsic:sleep", "step:failingStep", "step:charge"]), "steps imported from ./order-steps.ts are resolved at build time");
 
 // 2. The command, run the way npm runs a package bin.
 const cli = (...args) => spawnSync(process.execPath, [join(repo, "dist/cli/main.js"), ...args], { cwd: project, encoding: "utf8" });
