@@ -59,7 +59,8 @@ export function importSpecifiers(code: string): string[] {
 
 /** Summarises one module. Cheap without a directive or a re-export: a few regex scans, no parse. */
 export function summarizeExports(code: string, id: string): ExportsSummary {
-  if (!mayHaveDirective(code) && !RE_EXPORT_HINT.test(code)) return plainSummary(code);
+  // configureStep(f, ...) tags a plain f as a step at run time: read such a module properly too.
+  if (!mayHaveDirective(code) && !RE_EXPORT_HINT.test(code) && !code.includes("configureStep")) return plainSummary(code);
   const { ts, sourceFile, syntaxErrors } = parse(code, id);
   // A module that does not parse compiles to nothing: none of its exports is known.
   if (syntaxErrors.length > 0) return { exports: record(), reexports: record(), star: [] };
@@ -109,7 +110,12 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
   // Already compiled (a library built with use-durable): `__ud.registerStep(f, meta);` after each
   // declaration says what f is (its module directive no longer leads the module there).
   const registered = new Map<string, DirectiveKind>();
+  // `configureStep(f, ...)` at the top level tags f as a step at run time, directive or not: such an f
+  // is left unknown (dispatched, where the tag decides), never called plain.
+  const configured = new Set<string>();
   for (const stmt of sf.statements) {
+    const configuredFn = ts.isExpressionStatement(stmt) ? configureStepTarget(ts, stmt.expression) : undefined;
+    if (configuredFn) configured.add(configuredFn);
     const wrapper = ts.isExpressionStatement(stmt) ? wrapperOf(ts, stmt.expression) : undefined;
     const target = wrapper && (stmt as TS.ExpressionStatement & { expression: TS.CallExpression }).expression.arguments[0];
     if (target && ts.isIdentifier(target) && (wrapper === RT.registerStep || wrapper === RT.registerDurable)) registered.set(target.text, wrapper === RT.registerStep ? "step" : "durable");
@@ -133,6 +139,7 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
   const locals = new Map<string, FnLike>();
   // `byModule`: whether a module directive reaches the function (`export { f }` yes, `export default f` no).
   const localExports: Array<[exported: string, local: string, byModule: boolean]> = [];
+  const localOf = new Map<string, string>();
 
   for (const stmt of sf.statements) {
     if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier) && stmt.importClause && !stmt.importClause.isTypeOnly) {
@@ -146,7 +153,9 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
       const exported = hasModifier(ts, stmt, ts.SyntaxKind.ExportKeyword);
       const isDefault = hasModifier(ts, stmt, ts.SyntaxKind.DefaultKeyword);
       if (stmt.name) locals.set(stmt.name.text, stmt);
-      if (exported) exports[isDefault ? "default" : stmt.name?.text ?? "default"] = kindOf(stmt, true);
+      const name = isDefault ? "default" : stmt.name?.text ?? "default";
+      if (exported) exports[name] = kindOf(stmt, true);
+      if (exported && stmt.name) localOf.set(name, stmt.name.text);
     } else if (ts.isVariableStatement(stmt)) {
       const exported = hasModifier(ts, stmt, ts.SyntaxKind.ExportKeyword);
       for (const d of stmt.declarationList.declarations) {
@@ -161,6 +170,7 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
         if (!ts.isIdentifier(d.name) || !init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
         locals.set(d.name.text, init);
         if (exported) exports[d.name.text] = kindOf(init, true);
+        if (exported) localOf.set(d.name.text, d.name.text);
       }
     } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
       const e = unwrap(ts, stmt.expression);
@@ -188,9 +198,20 @@ function summarizeParsed(ts: typeof TS, sf: TS.SourceFile): ExportsSummary {
     const fn = locals.get(local);
     const imported = imports.get(local);
     if (fn) exports[exported] = kindOf(fn, byModule);
+    if (fn) localOf.set(exported, local);
     else if (imported) reexports[exported] = imported;
   }
+  for (const [exported, local] of localOf) if (exports[exported] === "function" && configured.has(local)) delete exports[exported];
   return { exports, reexports, star };
+}
+
+/** `f` for `configureStep(f, ...)` / `d.configureStep(f, ...)`. */
+function configureStepTarget(ts: typeof TS, e: TS.Expression): string | undefined {
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = e.expression;
+  const named = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  const first = e.arguments[0];
+  return named === "configureStep" && first && ts.isIdentifier(first) ? first.text : undefined;
 }
 
 /** Resolves `specifier` as written in module `importer`; undefined when it cannot be read. */

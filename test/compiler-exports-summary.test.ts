@@ -50,6 +50,11 @@ describe("summarizeExports", () => {
     expect(s).toEqual({ exports: { fetchRate: "function", round: "function", default: "function" }, reexports: {}, star: [] });
   });
 
+  it("leaves a plain function tagged by configureStep unknown (run-time dispatch decides), not plain", () => {
+    const s = summarizeExports(`import { configureStep } from "use-durable";\nexport async function fetchRate() { return 1; }\nexport async function other() { return 2; }\nconfigureStep(fetchRate, { semantics: "AT_MOST_ONCE_PER_RETRY" });\n`, "rates.ts");
+    expect(s.exports).toEqual({ other: "function" });
+  });
+
   it("follows the compiler's rules for directives", () => {
     const s = summarizeExports(
       [
