@@ -8,7 +8,7 @@
 //   npm run bench:plugin -- [modules=300] [runs=11]
 
 import { build, context, type BuildOptions, type Plugin } from "esbuild";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile } from "../compiler/index.ts";
@@ -19,14 +19,17 @@ const repo = resolve(fileURLToPath(import.meta.url), "../..");
 const modules = Number(process.argv[2] ?? 300);
 const runs = Number(process.argv[3] ?? 11);
 const runtimeDir = new RegExp(`^${join(repo, "runtime").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\\\/]`);
-const project = generateProject(join(repo, ".tmp", "bench-plugin"), repo, modules);
+// One directory per process: two runs at once (a shared machine) must not delete each other's files.
+const benchDir = join(repo, ".tmp", `bench-plugin-${process.pid}`);
+const project = generateProject(benchDir, repo, modules);
+process.on("exit", () => rmSync(benchDir, { recursive: true, force: true }));
 
 const base: BuildOptions = {
   entryPoints: [project.entry],
   absWorkingDir: project.dir,
   bundle: true,
   write: false,
-  outdir: join(repo, ".tmp", "bench-plugin", "out"), // names the map files; nothing is written
+  outdir: join(benchDir, "out"), // names the map files; nothing is written
   platform: "node",
   target: "node22",
   format: "esm",
