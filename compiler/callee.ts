@@ -3,7 +3,7 @@
  * intrinsic; unknown (dispatched at run time by tag); or known not durable (pure, or a hazard when
  * awaited). Pure lookup: no edits here.
  */
-import type { ImportedExport, ImportedModule } from "./exports-summary.ts";
+import type { ImportedExport, ImportedModule } from "./exports-link.ts";
 import { PUBLIC_SPECIFIER } from "./specifiers.ts";
 import { isLocal, type ModuleBinding } from "./scope.ts";
 import type { TS } from "./typescript.ts";

@@ -1,9 +1,8 @@
 /**
  * What one module exports, as far as call sites in other modules care: which exports are step
  * functions, durable functions or plain functions, and which names it re-exports from where.
- * `summarizeExports` reads one module's text; `linkExports` follows re-exports through a loader the
- * caller provides (the plugin resolves and reads files; compile() never does), giving the
- * `ImportedModule` that `CompileOptions.imports` hands to compile().
+ * `summarizeExports` reads one module's text; exports-link.ts follows the re-exports through a loader
+ * the caller provides (the plugin resolves and reads files; compile() never does).
  *
  * Owns: the summary shapes and the rules for what counts as a step / durable / plain export.
  * Never: touches the file system, resolves specifiers, or calls a name a step unless its own module
@@ -28,14 +27,6 @@ export interface ExportsSummary {
   /** `export * from "./y"`, in source order. */
   star: string[];
 }
-
-/** One export as seen from an importer: its kind, or a namespace (`export * as ns from ...`). */
-export type ImportedExport = ExportKind | { namespace: ImportedModule };
-/** A module's exports with its re-exports followed; a name that is absent is not known statically. */
-export type ImportedModule = Readonly<Record<string, ImportedExport>>;
-
-/** How deep re-export chains are followed (index.ts -> feature/index.ts -> activities.ts is 2). */
-export const MAX_REEXPORT_DEPTH = 8;
 
 const RE_EXPORT_HINT = /\bexport\s*(?:type\s*)?(?:\*|\{|default\s+[A-Za-z_$])/;
 const FROM = /\bfrom\s*["']([^"'\n]+)["']/g;
@@ -214,54 +205,6 @@ function configureStepTarget(ts: typeof TS, e: TS.Expression): string | undefine
   return named === "configureStep" && first && ts.isIdentifier(first) ? first.text : undefined;
 }
 
-/** Resolves `specifier` as written in module `importer`; undefined when it cannot be read. */
-export type SummaryLoader = (specifier: string, importer: string) => { id: string; summary: ExportsSummary } | undefined;
-
-/**
- * The exports of module `id` with its re-exports followed through `load`, at most `depth` levels.
- * `export *` never carries `default`; a name two `export *` provide differently is left out (as in
- * JS, where it is ambiguous); names the module itself exports win over `export *`.
- */
-export function linkExports(id: string, summary: ExportsSummary, load: SummaryLoader, depth: number = MAX_REEXPORT_DEPTH): ImportedModule {
-  return link(id, summary, load, depth, new Map(), new Set());
-}
-
-function link(id: string, summary: ExportsSummary, load: SummaryLoader, depth: number, done: Map<string, ImportedModule>, active: Set<string>): ImportedModule {
-  const cached = done.get(id);
-  if (cached) return cached;
-  const out = record<ImportedExport>();
-  if (active.has(id)) return out; // a cycle: what is known so far comes from the outer visit
-  active.add(id);
-  const follow = (from: string): ImportedModule | undefined => {
-    if (depth <= 0) return undefined;
-    const next = load(from, id);
-    return next ? link(next.id, next.summary, load, depth - 1, done, active) : undefined;
-  };
-  const ambiguous = new Set<string>();
-  for (const from of summary.star) {
-    const mod = follow(from);
-    if (!mod) continue;
-    for (const name of Object.keys(mod)) {
-      if (name === "default" || ambiguous.has(name)) continue;
-      if (Object.hasOwn(out, name) && !sameExport(out[name]!, mod[name]!)) {
-        ambiguous.add(name);
-        delete out[name];
-      } else out[name] = mod[name]!;
-    }
-  }
-  for (const [name, { from, name: imported }] of Object.entries(summary.reexports)) {
-    delete out[name];
-    const mod = follow(from);
-    if (!mod) continue;
-    if (imported === "*") out[name] = { namespace: mod };
-    else if (Object.hasOwn(mod, imported)) out[name] = mod[imported]!;
-  }
-  for (const [name, kind] of Object.entries(summary.exports)) out[name] = kind;
-  active.delete(id);
-  done.set(id, out);
-  return out;
-}
-
 /**
  * The step and durable methods of an object literal, as the compiler finds them (scope.ts): methods
  * and function-valued properties with their own directive (a module directive does not reach them),
@@ -290,8 +233,4 @@ function objectMembers(ts: typeof TS, obj: TS.ObjectLiteralExpression, kindOf: (
 function wrapperOf(ts: typeof TS, e: TS.Expression): string | undefined {
   if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return undefined;
   return `${e.expression.expression.text}.${e.expression.name.text}`;
-}
-
-function sameExport(a: ImportedExport, b: ImportedExport): boolean {
-  return typeof a === "string" || typeof b === "string" ? a === b : a.namespace === b.namespace;
 }

@@ -13,6 +13,8 @@ export type { Manifest, DurableEntry, StepEntry, CallEntry, CallKind } from "./m
 export type { OperationName } from "./names.ts";
 export { buildName, parseName, MAX_NAME_LENGTH } from "./names.ts";
 export { INTERNAL_SPECIFIER, PUBLIC_SPECIFIER } from "./specifiers.ts";
-export { summarizeExports, linkExports, importSpecifiers, MAX_REEXPORT_DEPTH } from "./exports-summary.ts";
-export type { ExportsSummary, ExportKind, LocalExport, ImportedExport, ImportedModule, SummaryLoader } from "./exports-summary.ts";
+export { summarizeExports, importSpecifiers } from "./exports-summary.ts";
+export type { ExportsSummary, ExportKind, LocalExport } from "./exports-summary.ts";
+export { linkExports, MAX_REEXPORT_DEPTH } from "./exports-link.ts";
+export type { ImportedExport, ImportedModule, SummaryLoader } from "./exports-link.ts";
 export { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";

@@ -1,5 +1,5 @@
 /** Compiler options and their defaults: every default lives in resolveOptions(). */
-import type { ImportedModule } from "./exports-summary.ts";
+import type { ImportedModule } from "./exports-link.ts";
 
 export interface CompileOptions {
   /** Directory that manifest and diagnostic paths are relative to. @default "" (paths as given) */
