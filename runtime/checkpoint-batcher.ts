@@ -41,7 +41,6 @@ export class CheckpointBatcher {
   private readonly maxItems: number;
   private readonly maxBytes: number;
   private queue: Queued[] = [];
-  private head = 0;
   private inFlight: Queued[] | undefined;
   private scheduled = false;
   private token: string | undefined;
@@ -59,7 +58,7 @@ export class CheckpointBatcher {
   }
 
   get idle(): boolean {
-    return this.inFlight === undefined && this.head === this.queue.length;
+    return this.inFlight === undefined && this.queue.length === 0;
   }
 
   get closed(): boolean {
@@ -83,7 +82,6 @@ export class CheckpointBatcher {
   stop(): void {
     this.stopped = true;
     this.queue = [];
-    this.head = 0;
   }
 
   /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
@@ -103,26 +101,20 @@ export class CheckpointBatcher {
   }
 
   private takeBatch(): Queued[] {
-    const batch: Queued[] = [];
+    let count = 0;
     let bytes = (this.token?.length ?? 0) + 100;
-    while (this.head < this.queue.length && batch.length < this.maxItems) {
-      const item = this.queue[this.head]!;
-      const size = Buffer.byteLength(JSON.stringify(item.update), "utf8");
-      if (batch.length > 0 && bytes + size > this.maxBytes) break;
-      batch.push(item);
-      bytes += size + 1; // and the comma between updates
-      this.head++;
-      if (item.update.Type === OperationType.EXECUTION) break;
+    while (count < this.queue.length && count < this.maxItems) {
+      const update = this.queue[count]!.update;
+      bytes += Buffer.byteLength(JSON.stringify(update), "utf8") + 1; // and the comma between updates
+      if (count > 0 && bytes > this.maxBytes) break;
+      count++;
+      if (update.Type === OperationType.EXECUTION) break;
     }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    }
-    return batch;
+    return this.queue.splice(0, count);
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.head === this.queue.length || this.failure !== undefined || this.stopped) return;
+    if (this.inFlight || this.queue.length === 0 || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
     this.inFlight = batch;
     this.requests++;
@@ -143,12 +135,11 @@ export class CheckpointBatcher {
     for (const item of batch) item.resolve();
     if (this.token === undefined) {
       const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
-      for (const item of this.queue.slice(this.head)) item.reject(closedError(item.update));
+      for (const item of this.queue) item.reject(closedError(item.update));
       this.queue = [];
-      this.head = 0;
       this.options.onClosed(terminal);
     }
-    if (this.head < this.queue.length) {
+    if (this.queue.length > 0) {
       this.schedule();
       return;
     }
@@ -160,10 +151,9 @@ export class CheckpointBatcher {
 
   private fail(error: CheckpointError): void {
     this.failure = error;
-    const pending = [...(this.inFlight ?? []), ...this.queue.slice(this.head)];
+    const pending = [...(this.inFlight ?? []), ...this.queue];
     this.inFlight = undefined;
     this.queue = [];
-    this.head = 0;
     for (const item of pending) item.reject(error);
     for (const waiter of this.drainWaiters) waiter.reject(error);
     this.drainWaiters = [];
