@@ -8,27 +8,31 @@
  * before each line break inside it), none for inserted text.
  */
 
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function vlq(value: number): string {
-  let n = value < 0 ? (-value << 1) | 1 : value << 1;
-  let out = "";
-  do {
-    let digit = n & 31;
-    n >>>= 5;
-    if (n > 0) digit |= 32;
-    out += BASE64[digit];
-  } while (n > 0);
-  return out;
-}
-
+const BASE64 = new TextEncoder().encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+const COMMA = 44;
+const SEMICOLON = 59;
 // A kept character right after another on the same line: generated column +1, same source, same
 // line, original column +1. Almost every segment of a hires map is this one.
-const NEXT_CHAR = ",CAAC";
+const NEXT_CHAR = new TextEncoder().encode(",CAAC");
+// ",CAAC" repeated, copied from in one call per run of kept characters; grown on demand.
+let nextChars = new Uint8Array(0);
 
-/** Builds "mappings" in output order. All columns are 0-based; there is one source (index 0). */
+function nextCharRun(count: number): Uint8Array {
+  const bytes = count * NEXT_CHAR.length;
+  if (nextChars.length < bytes) {
+    nextChars = new Uint8Array(Math.max(bytes, 2 * nextChars.length, 4096));
+    for (let i = 0; i < nextChars.length; i++) nextChars[i] = NEXT_CHAR[i % NEXT_CHAR.length]!;
+  }
+  return nextChars.subarray(0, bytes);
+}
+
+/**
+ * Builds "mappings" in output order, as ASCII bytes in one growing buffer (a string per segment would
+ * be most of the garbage a compile makes). All columns are 0-based; there is one source (index 0).
+ */
 export class MappingsWriter {
-  private out = "";
+  private buf: Uint8Array;
+  private pos = 0;
   /** Generated column of the next output character. */
   private column = 0;
   private lineHasSegment = false;
@@ -36,9 +40,36 @@ export class MappingsWriter {
   private prevLine = 0;
   private prevSourceColumn = 0;
 
+  /** `sizeHint`: the length of the original text (a hires map takes about five bytes per character). */
+  constructor(sizeHint = 0) {
+    this.buf = new Uint8Array(Math.max(256, sizeHint * 5 + 64));
+  }
+
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+  }
+
+  private vlq(value: number): void {
+    let n = value < 0 ? (-value << 1) | 1 : value << 1;
+    do {
+      let digit = n & 31;
+      n >>>= 5;
+      if (n > 0) digit |= 32;
+      this.buf[this.pos++] = BASE64[digit]!;
+    } while (n > 0);
+  }
+
   private segment(line: number, sourceColumn: number): void {
-    if (this.lineHasSegment) this.out += ",";
-    this.out += vlq(this.column - this.prevColumn) + "A" + vlq(line - this.prevLine) + vlq(sourceColumn - this.prevSourceColumn);
+    // At most a comma and four VLQs of 7 digits each.
+    this.reserve(32);
+    if (this.lineHasSegment) this.buf[this.pos++] = COMMA;
+    this.vlq(this.column - this.prevColumn);
+    this.buf[this.pos++] = BASE64[0]!; // source index delta: always 0 ("A")
+    this.vlq(line - this.prevLine);
+    this.vlq(sourceColumn - this.prevSourceColumn);
     this.lineHasSegment = true;
     this.prevColumn = this.column;
     this.prevLine = line;
@@ -46,7 +77,8 @@ export class MappingsWriter {
   }
 
   private newLine(): void {
-    this.out += ";";
+    this.reserve(1);
+    this.buf[this.pos++] = SEMICOLON;
     this.column = 0;
     this.prevColumn = 0;
     this.lineHasSegment = false;
@@ -61,7 +93,12 @@ export class MappingsWriter {
       const n = stop - i;
       if (n > 0) {
         this.segment(line, column);
-        if (n > 1) this.out += NEXT_CHAR.repeat(n - 1);
+        if (n > 1) {
+          const run = nextCharRun(n - 1);
+          this.reserve(run.length);
+          this.buf.set(run, this.pos);
+          this.pos += run.length;
+        }
         this.column += n;
         this.prevColumn = this.column - 1;
         this.prevSourceColumn = column + n - 1;
@@ -98,7 +135,7 @@ export class MappingsWriter {
   }
 
   finish(): string {
-    return this.out;
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.pos).toString("latin1");
   }
 }
 
@@ -110,6 +147,7 @@ export class SourceMap {
   readonly sourcesContent: string[];
   readonly names: string[] = [];
   readonly mappings: string;
+  #url: string | undefined;
 
   /** `file` is the compiled file's path: the map names it (and its one source) by its base name. */
   constructor(file: string, content: string, mappings: string) {
@@ -124,7 +162,9 @@ export class SourceMap {
     return JSON.stringify(this);
   }
 
+  /** The map as a data: URL; computed once (a watch-mode plugin hands the same map on every rebuild). */
   toUrl(): string {
-    return `data:application/json;charset=utf-8;base64,${Buffer.from(this.toString(), "utf8").toString("base64")}`;
+    this.#url ??= `data:application/json;charset=utf-8;base64,${Buffer.from(this.toString(), "utf8").toString("base64")}`;
+    return this.#url;
   }
 }

@@ -144,7 +144,7 @@ export class Splice {
 
   /** The text and its hires source map for `file` (the original is included as the source's content). */
   withMap(file: string): { code: string; map: SourceMap } {
-    const writer = new MappingsWriter();
+    const writer = new MappingsWriter(this.original.length);
     const code = this.assemble(writer);
     return { code, map: new SourceMap(file, this.original, writer.finish()) };
   }
