@@ -61,7 +61,10 @@ export class DurableOperationError extends DurableError {
   readonly errorData: string | undefined;
 
   constructor(message?: string, cause?: unknown, errorData?: string) {
-    const kind = kinds.get(new.target) ?? { errorType: "DurableOperationError", code: ErrorCode.STEP_FAILED, fallback: "Operation failed" };
+    // A user's subclass (class MyError extends StepError) takes the kind of the class it extends.
+    let made: unknown = new.target;
+    while (made && !kinds.has(made)) made = Object.getPrototypeOf(made);
+    const kind = kinds.get(made) ?? { errorType: "DurableOperationError", code: ErrorCode.STEP_FAILED, fallback: "Operation failed" };
     super(kind.code, message || kind.fallback, { cause, name: kind.errorType });
     this.errorType = kind.errorType;
     this.errorData = errorData;

@@ -69,3 +69,14 @@ test("a caught operation error keeps its name and class in the minified bundle",
   expect(run.status).toBe("SUCCEEDED");
   expect(run.result).toEqual({ name: "StepError", errorType: "StepError", isStepError: true });
 });
+
+test("operation error classes: a user's subclass keeps the kind of the class it extends; rebuilt errors keep theirs", async () => {
+  const { StepError, CallbackError, CallbackTimeoutError, ErrorCode, fromErrorObject } = await import("../runtime/index.ts");
+  class Mine extends StepError {}
+  const mine = new Mine("mine");
+  expect([mine.name, mine.errorType, mine.code, mine instanceof StepError]).toEqual(["StepError", "StepError", ErrorCode.STEP_FAILED, true]);
+  const rebuilt = fromErrorObject({ ErrorType: "CallbackTimeoutError", ErrorMessage: "late" });
+  expect(rebuilt).toBeInstanceOf(CallbackTimeoutError);
+  expect(rebuilt).toBeInstanceOf(CallbackError);
+  expect([rebuilt.name, rebuilt.message, new CallbackTimeoutError().message]).toEqual(["CallbackTimeoutError", "late", "Callback timed out"]);
+});
