@@ -66,6 +66,7 @@ describe("Splice", () => {
           expect(splice.toString()).toBe(ms.toString());
           expect(actual.code).toBe(ms.toString());
           expect(actual.map.toString()).toBe(expected.toString());
+          expect(JSON.stringify(actual.map)).toBe(expected.toString()); // the object itself, as bundlers read it
           expect(actual.map.toUrl()).toBe(expected.toUrl());
         },
       ),
