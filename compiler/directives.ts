@@ -255,9 +255,7 @@ export function scanDirectives(ts: typeof TS, sf: TS.SourceFile, sink: Diagnosti
     linkSubtree(ts, sf);
     for (const fn of topLevelFunctions(ts, sf)) candidates.add(fn);
   }
-  for (const fn of [...candidates].sort((a, b) => a.pos - b.pos)) {
-    linkSubtree(ts, fn);
-    checkFunction(fn);
-  }
+  // Only the path to each directive is linked here: the walks of the bodies link the rest as they go.
+  for (const fn of [...candidates].sort((a, b) => a.pos - b.pos)) checkFunction(fn);
   return { fns, ...(moduleKind ? { moduleKind } : {}), modulePrologueEnd: modulePrologue.end };
 }

@@ -2,6 +2,8 @@
  * Walks one durable function's body in source order: names and rewrites its call sites, the
  * concurrency forms and intrinsic calls, reports hazards, and records the manifest's call tree.
  * Nested step and durable functions are their own scope and are skipped here.
+ * The walk sets parent pointers on its way down (`visitIn`: a node is linked before it is visited);
+ * what a call site reads below itself before visiting it is linked first (see typescript.ts).
  */
 import { classifyCallee, intrinsicHasName } from "./callee.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
@@ -13,7 +15,7 @@ import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
 import { NameAllocator, normalizeCallee } from "./names.ts";
 import { RT } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
-import type { TS } from "./typescript.ts";
+import { linkChain, linkChild, linkSubtree, type TS } from "./typescript.ts";
 
 const INLINE_STEP_OPS = new Set(["step", "waitForCallback", "waitForCondition"]);
 // SyntaxKind values of the loop statements -> their label in the manifest; filled on first use.
@@ -46,7 +48,7 @@ export class DurableBody {
       Object.assign(LOOP_LABELS, { [ts.SyntaxKind.ForStatement]: "for", [ts.SyntaxKind.WhileStatement]: "while", [ts.SyntaxKind.DoStatement]: "do-while", [ts.SyntaxKind.ForOfStatement]: "for-of", [ts.SyntaxKind.ForInStatement]: "for-in" });
     }
     const body = this.info.node.body;
-    if (body) this.visit(body, [], this.entry.calls);
+    if (body) this.visitIn(this.info.node, body, [], this.entry.calls);
     return this.entry;
   }
 
@@ -58,16 +60,29 @@ export class DurableBody {
   // The enclosing list and call list for visitChild: one bound visitor instead of a closure per node.
   private curEnc: string[] = [];
   private curCalls: CallEntry[] = [];
-  private readonly visitChild = (c: TS.Node): undefined => void this.visit(c, this.curEnc, this.curCalls);
+  private curParent: TS.Node | undefined;
+  private readonly visitChild = (c: TS.Node): undefined => {
+    (c as { parent: TS.Node }).parent = this.curParent!;
+    this.visit(c, this.curEnc, this.curCalls);
+  };
 
   private visitChildren(node: TS.Node, enc: string[], calls: CallEntry[]): void {
     const saveEnc = this.curEnc;
     const saveCalls = this.curCalls;
+    const saveParent = this.curParent;
     this.curEnc = enc;
     this.curCalls = calls;
+    this.curParent = node;
     forEachChild(node, this.visitChild);
     this.curEnc = saveEnc;
     this.curCalls = saveCalls;
+    this.curParent = saveParent;
+  }
+
+  /** Visits `child` of `parent`, linking it first. */
+  private visitIn(parent: TS.Node, child: TS.Node, enc: string[], calls: CallEntry[]): void {
+    linkChild(child, parent);
+    this.visit(child, enc, calls);
   }
 
   private visit(node: TS.Node, enc: string[], calls: CallEntry[]): void {
@@ -80,15 +95,16 @@ export class DurableBody {
       case SK.CallExpression:
         return this.visitCall(node as TS.CallExpression, enc, calls);
       case SK.NewExpression: {
+        linkChain(ts, (node as TS.NewExpression).expression, node);
         const h = newHazard(this.fc, node as TS.NewExpression);
         if (h) this.hazard(h.code, h.what, node);
         break;
       }
       case SK.IfStatement: {
         const n = node as TS.IfStatement;
-        this.visit(n.expression, enc, calls);
-        this.visit(n.thenStatement, [...enc, "if"], calls);
-        if (n.elseStatement) this.visit(n.elseStatement, [...enc, "else"], calls);
+        this.visitIn(n, n.expression, enc, calls);
+        this.visitIn(n, n.thenStatement, [...enc, "if"], calls);
+        if (n.elseStatement) this.visitIn(n, n.elseStatement, [...enc, "else"], calls);
         return;
       }
       case SK.ForStatement: case SK.WhileStatement: case SK.DoStatement:
@@ -96,39 +112,40 @@ export class DurableBody {
         const label = LOOP_LABELS[node.kind]!;
         // The iterated expression runs once, outside the loop.
         const once = ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.expression : undefined;
-        if (once) this.visit(once, enc, calls);
+        if (once) this.visitIn(node, once, enc, calls);
         const inner = [...enc, label];
-        ts.forEachChild(node, (c) => void (c === once ? undefined : this.visit(c, inner, calls)));
+        ts.forEachChild(node, (c) => void (c === once ? undefined : this.visitIn(node, c, inner, calls)));
         return;
       }
       case SK.SwitchStatement: {
         const n = node as TS.SwitchStatement;
-        this.visit(n.expression, enc, calls);
+        this.visitIn(n, n.expression, enc, calls);
         const inner = [...enc, "switch"];
-        for (const c of n.caseBlock.clauses) this.visit(c, inner, calls);
+        linkChild(n.caseBlock, n);
+        for (const c of n.caseBlock.clauses) this.visitIn(n.caseBlock, c, inner, calls);
         return;
       }
       case SK.TryStatement: {
         const n = node as TS.TryStatement;
-        this.visit(n.tryBlock, [...enc, "try"], calls);
-        if (n.catchClause) this.visit(n.catchClause, [...enc, "catch"], calls);
-        if (n.finallyBlock) this.visit(n.finallyBlock, [...enc, "finally"], calls);
+        this.visitIn(n, n.tryBlock, [...enc, "try"], calls);
+        if (n.catchClause) this.visitIn(n, n.catchClause, [...enc, "catch"], calls);
+        if (n.finallyBlock) this.visitIn(n, n.finallyBlock, [...enc, "finally"], calls);
         return;
       }
       case SK.ConditionalExpression: {
         const n = node as TS.ConditionalExpression;
-        this.visit(n.condition, enc, calls);
+        this.visitIn(n, n.condition, enc, calls);
         const inner = [...enc, "?:"];
-        this.visit(n.whenTrue, inner, calls);
-        this.visit(n.whenFalse, inner, calls);
+        this.visitIn(n, n.whenTrue, inner, calls);
+        this.visitIn(n, n.whenFalse, inner, calls);
         return;
       }
       case SK.BinaryExpression: {
         const n = node as TS.BinaryExpression;
         const op = n.operatorToken.kind;
         if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) {
-          this.visit(n.left, enc, calls);
-          this.visit(n.right, [...enc, ts.tokenToString(op)!], calls);
+          this.visitIn(n, n.left, enc, calls);
+          this.visitIn(n, n.right, [...enc, ts.tokenToString(op)!], calls);
           return;
         }
         break;
@@ -204,9 +221,15 @@ export class DurableBody {
 
   private visitCall(call: TS.CallExpression, enc: string[], calls: CallEntry[]): void {
     const { ts, code } = this.fc;
+    // What is read below the call before its children are visited: the callee and the arguments
+    // passed as values (scope lookups walk up from them).
+    linkChain(ts, call.expression, call);
+    for (const a of call.arguments) linkChain(ts, a, call);
     const h = callHazard(this.fc, call);
     if (h) this.hazard(h.code, h.what, call);
     const conc = matchConcurrency(this.fc, call);
+    // A concurrency form looks into its branches before visiting them: link all of it (rare).
+    if (conc) linkSubtree(ts, call);
     if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
 
     if (this.visitCallApply(call, enc, calls)) return;
@@ -224,7 +247,7 @@ export class DurableBody {
       if (INLINE_STEP_OPS.has(kind.op)) {
         for (const a of call.arguments) {
           if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) checkStepBody(this.fc, a, `${calleeText}(...)`, true);
-          else this.visit(a, enc, calls);
+          else this.visitIn(call, a, enc, calls);
         }
         return;
       }
@@ -241,10 +264,10 @@ export class DurableBody {
     }
     if (kind.kind === "plain" && kind.warn && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
     if (forEachFn) {
-      this.visit(call.expression, enc, calls);
+      this.visitIn(call, call.expression, enc, calls);
       for (const a of call.arguments) {
         if (a === forEachFn) this.forEachDepth++;
-        this.visit(a, [...enc, "forEach"], calls);
+        this.visitIn(call, a, [...enc, "forEach"], calls);
         if (a === forEachFn) this.forEachDepth--;
       }
       return;
