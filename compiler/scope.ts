@@ -115,7 +115,10 @@ function scopeNames(ts: typeof TS, cur: TS.Node): ReadonlySet<string> {
 
 /** True when `name` is declared between `node` and the module scope (a local that shadows a module binding). */
 export function isLocal(ts: typeof TS, name: string, node: TS.Node): boolean {
-  for (let cur: TS.Node | undefined = node.parent; cur && !ts.isSourceFile(cur); cur = cur.parent) if (scopeNames(ts, cur).has(name)) return true;
+  let cur: TS.Node | undefined = node.parent;
+  for (; cur && !ts.isSourceFile(cur); cur = cur.parent) if (scopeNames(ts, cur).has(name)) return true;
+  // Parents are linked lazily (typescript.ts): a broken chain would silently miss a shadowing local.
+  if (!cur) throw new Error(`scope lookup of \`${name}\` from a node whose parents are not linked`);
   return false;
 }
 
