@@ -137,6 +137,20 @@ describe("checkpoint batcher", () => {
     expect(service.updates().filter((u) => u.Action === "SUCCEED")).toHaveLength(300);
   });
 
+  // JS SDK #492: the last change before a suspension can be a request completing (here the step's
+  // SUCCEED, in flight when the step body ended), so suspension is re-checked when the queue drains.
+  test("a wait beside a slow step suspends once the step's SUCCEED is acknowledged (re-check on drain)", async () => {
+    const service = new MemoryClient({});
+    service.latencyMs = 5;
+    const handler = withDurableExecution(async (_e, ctx: DurableContext) => {
+      await Promise.all([ctx.wait("w", { seconds: 5 }), ctx.step("s", () => new Promise((r) => setTimeout(() => r(1), 10)))]);
+      return "done";
+    }, { durableExecutionClient: service });
+    const answered = await Promise.race([handler(service.event(), {}), new Promise((r) => setTimeout(() => r("no answer within 1 s"), 1000))]);
+    expect(answered).toEqual({ Status: "PENDING" });
+    expect(service.updates().map((u) => `${u.Name} ${u.Action}`)).toEqual(["w START", "s START", "s SUCCEED"]);
+  });
+
   test("a step payload over 256 KiB is a coded execution failure, never a retry loop", async () => {
     const service = new MemoryClient({});
     let bodies = 0;
