@@ -14,17 +14,6 @@ const SEMICOLON = 59;
 // A kept character right after another on the same line: generated column +1, same source, same
 // line, original column +1. Almost every segment of a hires map is this one.
 const NEXT_CHAR = new TextEncoder().encode(",CAAC");
-// ",CAAC" repeated, copied from in one call per run of kept characters; grown on demand.
-let nextChars = new Uint8Array(0);
-
-function nextCharRun(count: number): Uint8Array {
-  const bytes = count * NEXT_CHAR.length;
-  if (nextChars.length < bytes) {
-    nextChars = new Uint8Array(Math.max(bytes, 2 * nextChars.length, 4096));
-    for (let i = 0; i < nextChars.length; i++) nextChars[i] = NEXT_CHAR[i % NEXT_CHAR.length]!;
-  }
-  return nextChars.subarray(0, bytes);
-}
 
 // The bytes of the mappings being written, reused by every map (a writer runs start to finish
 // synchronously, and finish() copies the bytes out): a fresh ArrayBuffer per map cost more than the map.
@@ -89,6 +78,17 @@ export class MappingsWriter {
     this.lineHasSegment = false;
   }
 
+  /** `count` segments of NEXT_CHAR: one written, then doubled in place (no allocation). */
+  private nextChars(count: number): void {
+    const bytes = count * NEXT_CHAR.length;
+    this.reserve(bytes);
+    const buf = this.buf;
+    const start = this.pos;
+    buf.set(NEXT_CHAR, start);
+    for (let done = NEXT_CHAR.length; done < bytes; done *= 2) buf.copyWithin(start + done, start, start + Math.min(done, bytes - done));
+    this.pos = start + bytes;
+  }
+
   /** Original text `code[start, end)` kept as is; it starts at (line, column) of the original. */
   kept(code: string, start: number, end: number, line: number, column: number): void {
     let i = start;
@@ -98,12 +98,7 @@ export class MappingsWriter {
       const n = stop - i;
       if (n > 0) {
         this.segment(line, column);
-        if (n > 1) {
-          const run = nextCharRun(n - 1);
-          this.reserve(run.length);
-          this.buf.set(run, this.pos);
-          this.pos += run.length;
-        }
+        if (n > 1) this.nextChars(n - 1);
         this.column += n;
         this.prevColumn = this.column - 1;
         this.prevSourceColumn = column + n - 1;
