@@ -2,7 +2,8 @@
  * bench/compiler.ts: how fast compile() is. Prints ms per durable file of about 2,000 lines, µs per
  * file without a directive (which must never load TypeScript), and Vercel's @workflow/swc-plugin on
  * a comparable "use workflow" file, measured in the same run. Both produce code and a source map (our
- * map is built on first read, so the bench reads it).
+ * map is built on first read, so the bench reads it). The comparison alternates the two in rounds and
+ * reports medians with the per-round range, and the ratio of the means (which carry our GC pauses).
  *
  *   npx node --conditions=source bench/compiler.ts
  */
@@ -77,6 +78,9 @@ function plainFile(): string {
   return out.join("\n");
 }
 
+// The mean of the last measure(): with garbage collection in it, what a build compiling many files pays.
+let lastMean = 0;
+
 function measure(label: string, iterations: number, fn: () => void): number {
   for (let i = 0; i < Math.min(20, iterations); i++) fn(); // warm up
   const samples: number[] = [];
@@ -89,7 +93,23 @@ function measure(label: string, iterations: number, fn: () => void): number {
   const median = samples[Math.floor(samples.length / 2)]!;
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   console.log(`${label.padEnd(48)} median ${fmt(median)}  mean ${fmt(mean)}  (${iterations} runs)`);
+  lastMean = mean;
   return median;
+}
+
+interface Interleaved {
+  ours: number;
+  theirs: number;
+  ratio: number;
+  low: number;
+  high: number;
+  /** Median over rounds of mean(ours) / mean(theirs). */
+  meanRatio: number;
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
 function fmt(ms: number): string {
@@ -124,8 +144,8 @@ function main(): void {
   console.log(`\ntypical durable file: ${typical.split("\n").length} lines, ${typicalCalls} top-level durable calls`);
   const oursTypical = measure("use-durable compile(), ~2,000-line typical file", 60, () => void compile(typical, "src/app.ts")!.map);
 
-  let theirs: number | undefined;
-  let theirsTypical: number | undefined;
+  let dense: Interleaved | undefined;
+  let typicalRounds: Interleaved | undefined;
   try {
     const swc = require("@swc/core") as typeof import("@swc/core");
     const plugin = require.resolve("@workflow/swc-plugin");
@@ -135,28 +155,42 @@ function main(): void {
     t = performance.now();
     swc.transformSync(workflow, options("workflow"));
     console.log(`first swc transform including loading the plugin    ${fmt(performance.now() - t)}`);
-    theirs = measure("@workflow/swc-plugin (mode workflow), same file", 60, () => void swc.transformSync(workflow, options("workflow")));
+    measure("@workflow/swc-plugin (mode workflow), same file", 60, () => void swc.transformSync(workflow, options("workflow")));
     const typicalWorkflow = typicalFile(2000, "workflow");
-    theirsTypical = measure("@workflow/swc-plugin (mode workflow), typical file", 60, () => void swc.transformSync(typicalWorkflow, options("workflow")));
+    measure("@workflow/swc-plugin (mode workflow), typical file", 60, () => void swc.transformSync(typicalWorkflow, options("workflow")));
     measure("@workflow/swc-plugin (mode step), same file", 60, () => void swc.transformSync(workflow, options("step")));
     measure("@swc/core without the plugin, same file", 60, () => void swc.transformSync(workflow, { filename: "src/flows.ts", sourceMaps: true, jsc: { parser: { syntax: "typescript" }, target: "es2022" } }));
-    // The machine is shared: alternate the two in short rounds so both see the same load.
-    console.log("\ninterleaved rounds (20 runs each, medians):");
-    const ratios: number[] = [];
-    for (let round = 1; round <= 5; round++) {
-      const a = measure(`  round ${round} use-durable`, 20, () => void compile(durable, "src/flows.ts")!.map);
-      const b = measure(`  round ${round} @workflow/swc-plugin`, 20, () => void swc.transformSync(workflow, options("workflow")));
-      ratios.push(a / b);
-    }
-    ratios.sort((x, y) => x - y);
-    console.log(`  ratio use-durable / swc-plugin per round: ${ratios.map((r) => r.toFixed(2)).join(", ")} (median ${ratios[2]!.toFixed(2)})`);
+    // The machine is shared: alternate the two in short rounds (who goes first alternates too) so both
+    // see the same load; the summary is the median over rounds, with the range of the per-round ratio.
+    const rounds = (label: string, a: () => void, b: () => void) => {
+      console.log(`\ninterleaved rounds, ${label} (7 rounds of 20 runs each, medians):`);
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      const oursMean: number[] = [];
+      const theirsMean: number[] = [];
+      for (let round = 1; round <= 7; round++) {
+        const runOurs = () => (ours.push(measure(`  round ${round} use-durable`, 20, a)), oursMean.push(lastMean));
+        const runTheirs = () => (theirs.push(measure(`  round ${round} @workflow/swc-plugin`, 20, b)), theirsMean.push(lastMean));
+        if (round % 2) (runOurs(), runTheirs());
+        else (runTheirs(), runOurs());
+      }
+      const ratios = ours.map((x, i) => x / theirs[i]!).sort((x, y) => x - y);
+      console.log(`  ratio use-durable / swc-plugin per round: ${ratios.map((r) => r.toFixed(2)).join(", ")} (median ${ratios[3]!.toFixed(2)})`);
+      const meanRatio = medianOf(oursMean.map((x, i) => x / theirsMean[i]!));
+      console.log(`  ratio of the means (garbage collection included) per round, median: ${meanRatio.toFixed(2)}`);
+      return { ours: medianOf(ours), theirs: medianOf(theirs), ratio: ratios[3]!, low: ratios[0]!, high: ratios[6]!, meanRatio };
+    };
+    dense = rounds("dense file", () => void compile(durable, "src/flows.ts")!.map, () => void swc.transformSync(workflow, options("workflow")));
+    typicalRounds = rounds("typical file", () => void compile(typical, "src/app.ts")!.map, () => void swc.transformSync(typicalWorkflow, options("workflow")));
   } catch (error) {
     console.log(`\n@workflow/swc-plugin not measured: ${(error as Error).message}`);
   }
 
-  console.log(`\nsummary: dense durable ~2,000 lines ${fmt(ours)}${theirs ? ` vs @workflow/swc-plugin ${fmt(theirs)} (${(ours / theirs).toFixed(2)}x)` : ""}`);
-  console.log(`         typical durable ~2,000 lines ${fmt(oursTypical)}${theirsTypical ? ` vs @workflow/swc-plugin ${fmt(theirsTypical)} (${(oursTypical / theirsTypical).toFixed(2)}x)` : ""}`);
-  console.log(`         file without a directive ${fmt(batch / 100)} (target <= 50 µs)`);
+  const line = (label: string, alone: number, r: Interleaved | undefined) =>
+    `${label} ${fmt(r?.ours ?? alone)}${r ? ` vs @workflow/swc-plugin ${fmt(r.theirs)}: ${r.ratio.toFixed(2)}x (rounds ${r.low.toFixed(2)}-${r.high.toFixed(2)}x; means ${r.meanRatio.toFixed(2)}x)` : ""}`;
+  console.log(`\nsummary (interleaved medians): ${line("dense durable ~2,000 lines", ours, dense)}`);
+  console.log(`                               ${line("typical durable ~2,000 lines", oursTypical, typicalRounds)}`);
+  console.log(`                               file without a directive ${fmt(batch / 100)} (target <= 50 µs)`);
 }
 
 // Runs only as a script, so the generator above can be imported (by the profile of this file, say).
