@@ -1,15 +1,16 @@
 /**
  * Twins for the operations: each handler is written once against the official API and run under
  * AWS's emulator both with @aws/durable-execution-sdk-js and with use-durable. Status, result,
- * the [EventType, SubType, Name] history (InvocationCompleted left out, see runtime-twins) and
+ * the [EventType, SubType, Name] history (InvocationCompleted left out, see support/twins.ts) and
  * the operations with their ids and parent ids must be identical. One case is also run with the
  * invocations alternating between the two runtimes.
  */
 import * as official from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as ours from "../runtime/index.ts";
-import type { EmulatorOptions, EmulatorRun } from "./support/emulator.ts";
+import type { EmulatorOptions } from "./support/emulator.ts";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
+import { alternating, comparable } from "./support/twins.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -106,21 +107,11 @@ const twins: Record<string, Twin> = {
   },
 };
 
-function comparable(run: EmulatorRun) {
-  return {
-    status: run.status,
-    result: run.result,
-    error: run.error && { type: run.error.errorType, message: run.error.errorMessage },
-    history: run.history.filter(([type]) => type !== "InvocationCompleted"),
-    operations: run.operations,
-  };
-}
-
 describe("twins: the same operations on the official SDK and on use-durable", () => {
   for (const [name, twin] of Object.entries(twins)) {
     test(name, async () => {
       const theirs = await runOnEmulator(official.withDurableExecution(twin.body(official) as never) as never, twin.options?.(official));
-      const mine = await runOnEmulator(ours.withDurableExecution(twin.body(official) as never), twin.options?.(ours as unknown as Api));
+      const mine = await runOnEmulator(ours.withDurableExecution(twin.body(ours as unknown as Api) as never), twin.options?.(ours as unknown as Api));
       expect(theirs.status).toBe("SUCCEEDED");
       expect(comparable(mine)).toEqual(comparable(theirs));
     });
@@ -132,17 +123,11 @@ describe("histories are interchangeable", () => {
   for (const name of alternatingCases) {
     test(`invocations alternating between the two runtimes: ${name}`, async () => {
       const twin = twins[name]!;
-      const body = twin.body(official);
-      const theirs = official.withDurableExecution(body as never) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-      const mine = ours.withDurableExecution(body as never);
-      const used: string[] = [];
-      const alternating = async (event: unknown, lambdaContext: unknown) => {
-        const useOurs = used.length % 2 === 0;
-        used.push(useOurs ? "ours" : "official");
-        return useOurs ? mine(event, lambdaContext) : theirs(event, lambdaContext);
-      };
-      const reference = await runOnEmulator(theirs as never, twin.options?.(official));
-      const mixed = await runOnEmulator(alternating, twin.options?.(official));
+      const theirs = official.withDurableExecution(twin.body(official) as never) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+      const mine = ours.withDurableExecution(twin.body(ours as unknown as Api) as never);
+      const { handler, used } = alternating(mine, theirs);
+      const reference = await runOnEmulator(theirs, twin.options?.(official));
+      const mixed = await runOnEmulator(handler, twin.options?.(official));
       expect(used.slice(0, 2)).toEqual(["ours", "official"]);
       expect(comparable(mixed)).toEqual(comparable(reference));
     });

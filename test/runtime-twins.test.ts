@@ -2,14 +2,14 @@
  * Twins: each handler body is written once against the official API and run twice under AWS's
  * emulator, wrapped by @aws/durable-execution-sdk-js and by use-durable. Both must produce the
  * same status, result, history and operations (ids and parent ids included), which is what makes
- * a history written by one replayable by the other.
+ * a history written by one replayable by the other (test/support/twins.ts says what is compared).
  */
 import * as official from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as ours from "../runtime/index.ts";
-import type { EmulatorRun } from "./support/emulator.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 import { MemoryClient } from "./support/memory-client.ts";
+import { alternating, comparable } from "./support/twins.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -87,22 +87,6 @@ const twins: Record<string, Body> = {
   },
 };
 
-/**
- * InvocationCompleted events are left out: where they fall depends on when each runtime suspends.
- * Under skipTime the emulator completes a wait within ~20 ms, inside the official SDK's 20 ms
- * suspension cool-down, so the official SDK often keeps running where use-durable has already
- * returned PENDING (with real time both suspend). Every operation event must match exactly.
- */
-function comparable(run: EmulatorRun) {
-  return {
-    status: run.status,
-    result: run.result,
-    error: run.error && { type: run.error.errorType, message: run.error.errorMessage },
-    history: run.history.filter(([type]) => type !== "InvocationCompleted"),
-    operations: run.operations,
-  };
-}
-
 describe("twins: the same handler on the official SDK and on use-durable", () => {
   for (const [name, body] of Object.entries(twins)) {
     test(name, async () => {
@@ -123,14 +107,9 @@ describe("histories are interchangeable", () => {
       const body = twins[name]!;
       const theirs = official.withDurableExecution(body(official) as never) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
       const mine = ours.withDurableExecution(body(ours as unknown as Api) as never);
-      const used: string[] = [];
-      const alternating = async (event: unknown, lambdaContext: unknown) => {
-        const useOurs = used.length % 2 === 0;
-        used.push(useOurs ? "ours" : "official");
-        return useOurs ? mine(event, lambdaContext) : theirs(event, lambdaContext);
-      };
-      const reference = await runOnEmulator(theirs as never, { payload: { n: 1 } });
-      const mixed = await runOnEmulator(alternating, { payload: { n: 1 } });
+      const { handler, used } = alternating(mine, theirs);
+      const reference = await runOnEmulator(theirs, { payload: { n: 1 } });
+      const mixed = await runOnEmulator(handler, { payload: { n: 1 } });
       expect(used.slice(0, 2)).toEqual(["ours", "official"]);
       expect(comparable(mixed)).toEqual(comparable(reference));
     });
