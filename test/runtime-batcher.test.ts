@@ -109,6 +109,19 @@ describe("checkpoint batcher", () => {
     await expect(handler(stale)(stale.event(), {})).rejects.toMatchObject({ code: ErrorCode.CHECKPOINT_FAILED, fatal: "invocation" });
   });
 
+  // Java SDK #51: a failed request ends the invocation at once, not when some operation next awaits
+  // the batcher (here the failed START was fire-and-forget and the step body is still running).
+  test("a failed fire-and-forget update ends the invocation at once, without waiting for running work", async () => {
+    const service = new MemoryClient({});
+    service.failures = [Object.assign(new Error("Service unavailable"), { $metadata: { httpStatusCode: 503 } })];
+    let bodyFinished = false;
+    const handler = withDurableExecution(async (_e, ctx: DurableContext) =>
+      ctx.step("slow", () => new Promise((r) => setTimeout(() => r((bodyFinished = true)), 300))), { durableExecutionClient: service });
+    await expect(handler(service.event(), {})).rejects.toMatchObject({ code: ErrorCode.CHECKPOINT_FAILED, fatal: "invocation" });
+    expect(bodyFinished).toBe(false);
+    expect(service.requests.map((r) => r.Updates!.map((u) => u.Action))).toEqual([["START"]]);
+  });
+
   test("a response without a token ends checkpointing: later updates are not sent and the invocation returns PENDING", async () => {
     const service = new MemoryClient({});
     service.omitTokenOnce = true;
