@@ -20,18 +20,29 @@ import { parse } from "./typescript.ts";
 
 export interface CompileResult {
   code: string;
+  /** Exact to the character (magic-string's hires map). */
   map: SourceMap;
+  /**
+   * The same map with only the segments where a token can start: exact at every token, about a third
+   * of the size, so a bundler that decodes input maps (esbuild) composes it faster.
+   */
+  tokenMap: SourceMap;
   manifest: Manifest;
   diagnostics: Diagnostic[];
 }
 
 function unchanged(code: string, file: string, diagnostics: Diagnostic[]): CompileResult {
   let map: SourceMap | undefined;
+  let tokenMap: SourceMap | undefined;
   return {
     code,
     get map(): SourceMap {
       map ??= new Splice(code).withMap(file).map;
       return map;
+    },
+    get tokenMap(): SourceMap {
+      tokenMap ??= new Splice(code).withMap(file, "tokens").map;
+      return tokenMap;
     },
     manifest: emptyManifest(file, diagnostics),
     diagnostics,
@@ -88,11 +99,16 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   // The map is built when first read (assembling the text again with it costs less than the map):
   // a caller that only wants the code never pays for it.
   let map: SourceMap | undefined;
+  let tokenMap: SourceMap | undefined;
   return {
     code: s.toString(),
     get map(): SourceMap {
       map ??= s.withMap(file).map;
       return map;
+    },
+    get tokenMap(): SourceMap {
+      tokenMap ??= s.withMap(file, "tokens").map;
+      return tokenMap;
     },
     manifest: buildManifest(file, durable, steps, sink.list),
     diagnostics: sink.list,

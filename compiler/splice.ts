@@ -9,7 +9,7 @@
  * Ranges of `update` / `remove` must not partly overlap (a compiler bug: it throws); the same range
  * edited twice keeps the last edit.
  */
-import { MappingsWriter, SourceMap } from "./source-map.ts";
+import { MappingsWriter, SourceMap, type MapGranularity } from "./source-map.ts";
 
 interface RangeEdit {
   start: number;
@@ -142,9 +142,9 @@ export class Splice {
     return this.assemble(undefined);
   }
 
-  /** The text and its hires source map for `file` (the original is included as the source's content). */
-  withMap(file: string): { code: string; map: SourceMap } {
-    const writer = new MappingsWriter(this.original.length);
+  /** The text and its source map for `file` (the original is included as the source's content). */
+  withMap(file: string, granularity: MapGranularity = "chars"): { code: string; map: SourceMap } {
+    const writer = new MappingsWriter(this.original.length, granularity);
     const code = this.assemble(writer);
     return { code, map: new SourceMap(file, this.original, writer.finish()) };
   }

@@ -101,7 +101,11 @@ function decodeMappings(mappings: string): Array<[number, number, number, number
 
 /** Every call in the manifest: the map sends its callee text in the output back to its source position. */
 function expectCallsMapBack(input: string, result: CompileResult): number {
-  const segments = decodeMappings(result.map.mappings);
+  return Math.min(callsMapBack(input, result, result.map.mappings), callsMapBack(input, result, result.tokenMap.mappings));
+}
+
+function callsMapBack(input: string, result: CompileResult, mappings: string): number {
+  const segments = decodeMappings(mappings);
   const inLines = input.split("\n");
   const outLines = result.code.split("\n");
   let checked = 0;

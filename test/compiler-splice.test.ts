@@ -38,6 +38,29 @@ function opsFor(length: number): fc.Arbitrary<Op[]> {
   });
 }
 
+/** Per generated line: [generated column, original line, original column] of each segment. */
+function decode(mappings: string): Array<Array<[number, number, number]>> {
+  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  let line = 0;
+  let col = 0;
+  return mappings.split(";").map((text) => {
+    let gen = 0;
+    return text ? text.split(",").map((seg) => {
+      const values: number[] = [];
+      for (let i = 0, v = 0, shift = 0; i < seg.length; i++) {
+        const d = B64.indexOf(seg[i]!);
+        v |= (d & 31) << shift;
+        shift += 5;
+        if (!(d & 32)) (values.push(v & 1 ? -(v >>> 1) : v >>> 1), (v = 0), (shift = 0));
+      }
+      gen += values[0]!;
+      line += values[2]!;
+      col += values[3]!;
+      return [gen, line, col] as [number, number, number];
+    }) : [];
+  });
+}
+
 function apply(target: MagicString | Splice, ops: Op[]): void {
   for (const o of ops) {
     if ("at" in o && o.kind === "appendLeft") target.appendLeft(o.at, o.text);
@@ -71,6 +94,40 @@ describe("Splice", () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it("keeps, in the tokens map, exactly the hires segments where a token can start", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "b", "1", " ", "\n", ".", "(", "$", "é", "\t"), maxLength: 40 }).chain((t) => fc.tuple(fc.constant(t), opsFor(t.length))),
+        ([original, ops]) => {
+          const ms = new MagicString(original);
+          try {
+            apply(ms, ops);
+          } catch {
+            fc.pre(false);
+          }
+          const splice = new Splice(original);
+          apply(splice, ops);
+          const hires = decode(splice.withMap("a.ts").map.mappings);
+          const tokens = decode(splice.withMap("a.ts", "tokens").map.mappings);
+          const lineStarts = [0, ...[...original].flatMap((c, i) => (c === "\n" ? [i + 1] : []))];
+          const word = (c: string | undefined) => c !== undefined && /[\w$\u0080-\uffff]/.test(c);
+          hires.forEach((line, l) => {
+            const kept = new Set(tokens[l]!.map((x) => x.join()));
+            for (const t of tokens[l]!) expect(line.map((x) => x.join())).toContain(t.join()); // a subset
+            line.forEach((seg, k) => {
+              const prev = line[k - 1];
+              const continues = prev !== undefined && prev[0] === seg[0] - 1 && prev[1] === seg[1] && prev[2] === seg[2] - 1;
+              const at = lineStarts[seg[1]]! + seg[2];
+              const startsToken = !/[ \t\r]/.test(original[at]!) && !(word(original[at]) && word(original[at - 1]) && original[at - 1] !== "\n");
+              if (!continues || startsToken) expect(kept.has(seg.join()), `segment ${seg.join()} on line ${l}`).toBe(true);
+            });
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
