@@ -8,6 +8,7 @@ import { withDurableExecution } from "../runtime/index.ts";
 import type { BatchResult, DurableContext } from "../runtime/index.ts";
 import type { HistoryEntry } from "./support/emulator.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
+import { MemoryClient } from "./support/memory-client.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -152,6 +153,26 @@ describe("map", () => {
     expect(names).not.toContain("StepSucceeded late");
     expect(names).not.toContain("ContextSucceeded map-item-1");
     expect(names).toContain("ContextFailed map-item-0");
+  });
+
+  // JS SDK #751: the gate closes when the deciding outcome is reported, not when the map's body
+  // returns a few microtasks later; an item still running then must send nothing (here a step that
+  // would START, or SUCCEED, in that window). Against the in-memory service: the window is microtasks.
+  it("closes the gate at completion: a still-running item's step sends nothing afterwards", async () => {
+    for (const ticks of [0, 4]) {
+      const service = new MemoryClient({});
+      const handler = withDurableExecution(async (_e, ctx: DurableContext) => {
+        await ctx.map("m", [0, 1], async (c: DurableContext, x: number) => {
+          if (x === 0) throw new Error("fails at once");
+          for (let i = 0; i < ticks; i++) await null;
+          return c.step("late", async () => x);
+        });
+        return ctx.step("after", async () => 1);
+      }, { durableExecutionClient: service });
+      expect((await service.drive(handler)).output.Status).toBe("SUCCEEDED");
+      const sent = service.updates().map((u) => `${u.Name} ${u.Action}`);
+      expect(sent.slice(sent.indexOf("map-item-0 FAIL"))).toEqual(["map-item-0 FAIL", "m SUCCEED", "after START", "after SUCCEED"]);
+    }
   });
 
   it("flat nesting checkpoints no context per item; item operations hang off the map", async () => {
