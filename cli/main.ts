@@ -2,6 +2,7 @@
 // The `use-durable` command. Today: `build`. Each command lives in its own module; this file only
 // parses arguments, dispatches and turns outcomes into exit codes (0 ok, 1 build failed, 2 usage).
 
+import module from "node:module";
 import { parseArgs } from "node:util";
 import { realpathSync } from "node:fs";
 import { relative } from "node:path";
@@ -63,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`use-durable build: no entry given. Name the handler files, e.g. use-durable build src/checkout.ts\n`);
     return 2;
   }
+  // A tool, run once per build: let Node keep V8's compiled code for TypeScript (9 MB of JS loaded on
+  // the first durable module) on disk; quiet if unavailable (Node 20), NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const outcome = await buildLambdas({
     entries: positionals,
     ...(values.outdir !== undefined && { outdir: values.outdir }),
