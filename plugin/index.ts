@@ -36,7 +36,8 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
         if (compiled === null) return null;
         for (const watched of compiled.watchFiles) this.addWatchFile(watched);
         reportDiagnostics(this, meta.framework, file, compiled.result.diagnostics, compiled.format);
-        return { code: compiled.result.code, map: compiled.result.map };
+        const output = meta.framework === "webpack" ? withInlineMap(compiled.result.code, compiled.result.tokenMap, file) : compiled.result.code;
+        return { code: output, map: compiled.result.map };
       },
     },
     // A changed module leaves the manifest until it is transformed again: one that lost its directive
@@ -69,6 +70,16 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
   };
   return plugin;
 };
+
+/**
+ * webpack hands a loader's map to the next loader as an argument, which esbuild-loader (the usual
+ * TypeScript loader there) ignores, so stack traces pointed at the compiled columns. esbuild does read
+ * an inline map; its transform API cannot resolve a relative source, hence the absolute path.
+ */
+function withInlineMap(code: string, map: { sourcesContent: string[]; mappings: string }, file: string): string {
+  const json = JSON.stringify({ version: 3, sources: [file], sourcesContent: map.sourcesContent, names: [], mappings: map.mappings });
+  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json, "utf8").toString("base64")}\n`;
+}
 
 type RollupResolve = (source: string, importer: string, options: { skipSelf: boolean }) => Promise<{ id: string; external?: unknown } | null>;
 
