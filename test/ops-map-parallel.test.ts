@@ -277,7 +277,6 @@ describe("map", () => {
   it("maps 1,000 items at concurrency 10 in one invocation", async () => {
     let peak = 0;
     let running = 0;
-    const started = performance.now();
     const run = await runOnEmulator(
       withDurableExecution(async (_event, ctx) => {
         const items = Array.from({ length: 1000 }, (_, i) => i);
@@ -296,7 +295,6 @@ describe("map", () => {
     expect(run.history.filter(([t, s]) => t === "ContextSucceeded" && s === "MapIteration")).toHaveLength(1000);
     expect(run.history.filter(([t]) => t === "StepSucceeded")).toHaveLength(1000);
     expect(run.invocations).toBe(1);
-    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });
 
