@@ -166,7 +166,19 @@ export function toErrorObject(error: unknown): ErrorObject {
     const e = error as { name: unknown; message: unknown };
     return { ErrorType: String(e.name), ErrorMessage: String(e.message) };
   }
-  return { ErrorMessage: "Unknown error" };
+  // The official SDK sends "Unknown error" here, which drops what was thrown (`throw "declined"`).
+  return { ErrorMessage: `A value that is not an Error was thrown: ${thrownValue(error)}. Throw an Error to give it a name.` };
+}
+
+function thrownValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  // Error fields share a size limit on the wire (32 KiB in AWS's emulator).
+  return text.length > 4096 ? `${text.slice(0, 4096)}... (${text.length} characters)` : text;
 }
 
 function dataOfCause(error: Error): string | undefined {

@@ -299,6 +299,9 @@ describe("errors", () => {
     expect(child).toBeInstanceOf(ChildContextError);
     expect(child.errorData).toBe("data");
     expect(DurableError.is(child)).toBe(true);
-    expect(toErrorObject("a string")).toEqual({ ErrorMessage: "Unknown error" });
+    expect(toErrorObject("a string")).toEqual({ ErrorMessage: 'A value that is not an Error was thrown: "a string". Throw an Error to give it a name.' });
+    expect(toErrorObject({ code: 42 }).ErrorMessage).toContain('{"code":42}');
+    expect(toErrorObject(undefined).ErrorMessage).toContain("thrown: undefined.");
+    expect(toErrorObject(10n).ErrorMessage).toContain("thrown: 10.");
   });
 });
