@@ -15,14 +15,14 @@ export interface ItemBatcher {
 }
 
 /** Partitions 0..count-1 into consecutive groups within the limits; every index appears once, in order. */
-export function batchItems(items: readonly unknown[], batcher: ItemBatcher): number[][] {
+export function batchItems(items: readonly unknown[], batcher: ItemBatcher, where = "map"): number[][] {
   const maxItems = batcher.maxItemsPerBatch ?? Infinity;
   const maxBytes = batcher.maxBytesPerBatch ?? Infinity;
   if (!(maxItems >= 1) || (maxItems !== Infinity && !Number.isInteger(maxItems))) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `itemBatcher.maxItemsPerBatch must be a whole number >= 1, got ${String(batcher.maxItemsPerBatch)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: itemBatcher.maxItemsPerBatch must be a whole number >= 1 (or left out for no limit), got ${String(batcher.maxItemsPerBatch)}.`);
   }
   if (!(maxBytes >= 1)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `itemBatcher.maxBytesPerBatch must be >= 1, got ${String(batcher.maxBytesPerBatch)}`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: itemBatcher.maxBytesPerBatch must be a number of bytes >= 1 (or left out for no limit), got ${String(batcher.maxBytesPerBatch)}.`);
   }
   const groups: number[][] = [];
   let current: number[] = [];

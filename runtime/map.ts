@@ -47,7 +47,7 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
     return runBatch(ctx, "map", name, units, config);
   }
 
-  const groups = batchItems(items, config.itemBatcher);
+  const groups = batchItems(items, config.itemBatcher, where);
   const units: BatchUnit<R[]>[] = groups.map((group) => ({
     name: group.length === 1 ? nameOf(group[0]!) : `${nameOf(group[0]!)}..${group[group.length - 1]}`,
     run: async (child) => {

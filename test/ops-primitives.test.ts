@@ -22,7 +22,7 @@ describe("batchItems", () => {
   });
 
   it("rejects a limit below one with the option's name", () => {
-    expect(() => batchItems([1], { maxItemsPerBatch: 0 })).toThrow(/maxItemsPerBatch/);
+    expect(() => batchItems([1], { maxItemsPerBatch: 0 }, 'map "orders"')).toThrow(/^map "orders": itemBatcher\.maxItemsPerBatch must be a whole number >= 1 .*got 0\.$/);
     expect(() => batchItems([1], { maxBytesPerBatch: 0 })).toThrow(/maxBytesPerBatch/);
   });
 });
