@@ -164,6 +164,24 @@ describe("checkpoint batcher", () => {
     expect(service.updates().map((u) => `${u.Name} ${u.Action}`)).toEqual(["w START", "s START", "s SUCCEED"]);
   });
 
+  // Section 7 of the protocol notes (SDK 2.4.0 kept running): when the last running work is a step
+  // whose result is dropped (its context already finished), no request follows it, so the end of
+  // the step body itself must re-check suspension.
+  test("a wait suspends once an orphaned step's body ends, though that step sends nothing", async () => {
+    const service = new MemoryClient({});
+    const handler = withDurableExecution(async (_e, ctx: DurableContext) => {
+      await ctx.runInChildContext("fast", async (c) => {
+        void c.step("slow", () => new Promise((r) => setTimeout(() => r(1), 20)));
+        return "early";
+      });
+      await ctx.wait("w", { seconds: 5 });
+      return "done";
+    }, { durableExecutionClient: service });
+    const answered = await Promise.race([handler(service.event(), {}), new Promise((r) => setTimeout(() => r("no answer within 1 s"), 1000))]);
+    expect(answered).toEqual({ Status: "PENDING" });
+    expect(service.updates().map((u) => `${u.Name} ${u.Action}`)).toEqual(["fast START", "slow START", "fast SUCCEED", "w START"]);
+  });
+
   test("a step payload over 256 KiB is a coded execution failure, never a retry loop", async () => {
     const service = new MemoryClient({});
     let bodies = 0;
