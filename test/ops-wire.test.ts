@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as ours from "../runtime/index.ts";
 import type { OperationUpdate } from "../runtime/wire.ts";
 import type { EmulatorOptions, LambdaHandler } from "./support/emulator.ts";
-import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
+import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -83,7 +83,17 @@ const cases: Record<string, { body: Body; options?: () => EmulatorOptions }> = {
         }
       }, { retryStrategy: (_err, n) => ({ shouldRetry: n < 3, delay: { seconds: 1 } }) });
     },
-    options: () => ({ hooks: [{ index: 1, act: async (op) => (await new Promise((r) => setTimeout(r, 300)), op.sendCallbackSuccess('"ok"')) }] }),
+    // The callback (op 1) is answered once the submitter step (op 2) has completed, its retry included.
+    options: () => {
+      let submitted!: () => void;
+      const gate = new Promise<void>((resolve) => (submitted = resolve));
+      return {
+        hooks: [
+          { index: 2, when: WaitingOperationStatus.COMPLETED, act: () => submitted() },
+          { index: 1, act: async (op) => (await gate, await op.sendCallbackSuccess('"ok"')) },
+        ],
+      };
+    },
   },
 };
 
