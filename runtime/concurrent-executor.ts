@@ -61,7 +61,7 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
       if (outcome.ok) counters.succeed(index);
       else counters.fail(index);
       running--;
-      if (counters.isComplete() || !counters.shouldContinue()) finish();
+      if (counters.isComplete()) finish(); // complete includes "stop starting items" (tolerance, custom)
       // Not inside the reporter's call stack. A promise, not queueMicrotask: test fake timers fake that.
       else void Promise.resolve().then(pump);
       return true;
