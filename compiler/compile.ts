@@ -3,6 +3,7 @@
  * definitions -> durable bodies and step bodies -> temporaries -> import -> map + manifest.
  * Never throws: syntax errors and internal failures come back as diagnostics.
  */
+import MagicString, { type SourceMap } from "magic-string";
 import { DiagnosticSink, LineIndex, type Diagnostic } from "./diagnostics.ts";
 import { scanDirectives } from "./directives.ts";
 import { DurableBody } from "./durable-body.ts";
@@ -13,40 +14,47 @@ import { relativeId, resolveOptions, type CompileOptions } from "./options.ts";
 import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
 import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
-import type { SourceMap } from "./source-map.ts";
-import { Splice } from "./splice.ts";
 import { checkStepBody } from "./step-body.ts";
 import { parse } from "./typescript.ts";
 
 export interface CompileResult {
   code: string;
-  /** Exact to the character (magic-string's hires map). */
+  /** Exact to the character (magic-string's `hires: true` map). */
   map: SourceMap;
   /**
-   * The same map with only the segments where a token can start: exact at every token, about a third
-   * of the size, so a bundler that decodes input maps (esbuild) composes it faster.
+   * The same edits mapped at word boundaries (magic-string's `hires: "boundary"`): exact at every
+   * identifier, keyword and punctuation run, a fraction of the size, so a bundler that decodes input
+   * maps (esbuild) composes it faster.
    */
   tokenMap: SourceMap;
   manifest: Manifest;
   diagnostics: Diagnostic[];
 }
 
-function unchanged(code: string, file: string, diagnostics: Diagnostic[]): CompileResult {
+/**
+ * The result around `s`. Both maps are built when first read: a caller that only wants the code (or
+ * only one of the maps) never pays for the other.
+ */
+function result(s: MagicString, file: string, manifest: Manifest, diagnostics: Diagnostic[]): CompileResult {
   let map: SourceMap | undefined;
   let tokenMap: SourceMap | undefined;
   return {
-    code,
+    code: s.toString(),
     get map(): SourceMap {
-      map ??= new Splice(code).withMap(file).map;
+      map ??= s.generateMap({ hires: true, source: file, file, includeContent: true });
       return map;
     },
     get tokenMap(): SourceMap {
-      tokenMap ??= new Splice(code).withMap(file, "tokens").map;
+      tokenMap ??= s.generateMap({ hires: "boundary", source: file, file, includeContent: true });
       return tokenMap;
     },
-    manifest: emptyManifest(file, diagnostics),
+    manifest,
     diagnostics,
   };
+}
+
+function unchanged(code: string, file: string, diagnostics: Diagnostic[]): CompileResult {
+  return result(new MagicString(code), file, emptyManifest(file, diagnostics), diagnostics);
 }
 
 export function compile(code: string, id: string, options?: CompileOptions): CompileResult | null {
@@ -75,7 +83,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   const scan = scanDirectives(ts, sf, sink);
   if (scan.fns.size === 0) return sink.list.length > 0 ? unchanged(code, file, sink.list) : null;
 
-  const s = new Splice(code);
+  const s = new MagicString(code);
   const fc: FileContext = {
     ts, sf, code, file, s, sink,
     resolver: { ts, bindings: moduleBindings(ts, sf, scan.fns), steps: opts.steps, imports: opts.imports },
@@ -96,21 +104,5 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   // Same line as the user's first line, so every line number of the output matches the input.
   const shebang = /^#![^\n]*\n/.exec(code);
   s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE);
-  // The map is built when first read (assembling the text again with it costs less than the map):
-  // a caller that only wants the code never pays for it.
-  let map: SourceMap | undefined;
-  let tokenMap: SourceMap | undefined;
-  return {
-    code: s.toString(),
-    get map(): SourceMap {
-      map ??= s.withMap(file).map;
-      return map;
-    },
-    get tokenMap(): SourceMap {
-      tokenMap ??= s.withMap(file, "tokens").map;
-      return tokenMap;
-    },
-    manifest: buildManifest(file, durable, steps, sink.list),
-    diagnostics: sink.list,
-  };
+  return result(s, file, buildManifest(file, durable, steps, sink.list), sink.list);
 }

@@ -1,9 +1,9 @@
 /** The state shared by the passes over one file: parsed source, edits, diagnostics, temporaries. */
+import type MagicString from "magic-string";
 import type { Resolver } from "./callee.ts";
 import type { DiagnosticSink, LineIndex } from "./diagnostics.ts";
 import type { FnInfo } from "./directives.ts";
 import { TEMP_PREFIX } from "./specifiers.ts";
-import type { Splice } from "./splice.ts";
 import type { TS } from "./typescript.ts";
 
 export interface FileContext {
@@ -12,7 +12,7 @@ export interface FileContext {
   code: string;
   /** The file as reported in diagnostics and the manifest (relative to root). */
   file: string;
-  s: Splice;
+  s: MagicString;
   sink: DiagnosticSink;
   resolver: Resolver;
   fns: ReadonlyMap<TS.Node, FnInfo>;

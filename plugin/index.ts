@@ -76,7 +76,7 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
  * TypeScript loader there) ignores, so stack traces pointed at the compiled columns. esbuild does read
  * an inline map; its transform API cannot resolve a relative source, hence the absolute path.
  */
-function withInlineMap(code: string, map: { sourcesContent: string[]; mappings: string }, file: string): string {
+function withInlineMap(code: string, map: { sourcesContent?: (string | null)[]; mappings: string }, file: string): string {
   const json = JSON.stringify({ version: 3, sources: [file], sourcesContent: map.sourcesContent, names: [], mappings: map.mappings });
   return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json, "utf8").toString("base64")}\n`;
 }
