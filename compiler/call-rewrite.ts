@@ -3,6 +3,7 @@
  * keeping the callee and argument text in place (so the map is exact) and evaluating the receiver
  * once. Returns false, touching nothing, for a form it cannot rewrite safely.
  */
+import { bareCallee } from "./callee.ts";
 import type { FileContext } from "./file-context.ts";
 import { newTemp } from "./file-context.ts";
 import type { TS } from "./typescript.ts";
@@ -29,8 +30,7 @@ function beforeOptional(ts: typeof TS, e: TS.Expression): TS.Expression | undefi
 
 export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string, name: string): boolean {
   const { ts, s, code } = fc;
-  let callee = call.expression;
-  while (ts.isParenthesizedExpression(callee) && (ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression))) callee = callee.expression;
+  const callee = bareCallee(ts, call.expression);
   const start = call.expression.getStart(fc.sf);
   const head = `${fn}(${JSON.stringify(name)}, `;
   const text = (e: TS.Node) => code.slice(e.getStart(fc.sf), e.end);
@@ -59,7 +59,9 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
     access = `[${text(key)}]`;
   }
   const t = newTemp(fc, call);
-  s.appendLeft(obj.getStart(fc.sf), `(${t} = `);
+  // Wrappers around the member (`(client().m)`, `(client().m as F)`) go: their closing half is replaced below.
+  if (start < obj.getStart(fc.sf)) s.update(start, obj.getStart(fc.sf), `(${t} = `);
+  else s.appendLeft(obj.getStart(fc.sf), `(${t} = `);
   s.update(obj.end, call.arguments.pos, `, ${head}${t}${access}, ${t}, [`);
   s.update(call.arguments.end, call.end, "]))");
   return true;

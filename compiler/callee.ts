@@ -96,10 +96,19 @@ export function chainRoot(ts: typeof TS, e: TS.Expression): TS.Identifier | TS.T
   return ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword ? (e as TS.Identifier | TS.ThisExpression) : undefined;
 }
 
+/**
+ * The callee without the wrappers that leave its value and its `this` unchanged: parentheses and
+ * type-only syntax (`(o.m as any)(x)` and `o.m!(x)` call `o.m` with `this` = `o`, as `o.m(x)` does).
+ */
+export function bareCallee(ts: typeof TS, callee: TS.Expression): TS.Expression {
+  let e = callee;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
+}
+
 export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
   const { ts } = r;
-  let e = callee;
-  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  const e = bareCallee(ts, callee);
   // `import(...)` and `super(...)` look like calls but have no callee value to pass on.
   if (e.kind === ts.SyntaxKind.ImportKeyword || e.kind === ts.SyntaxKind.SuperKeyword) return { kind: "plain", warn: false };
   // Inline function literals are part of the durable body; promise chaining is not an operation.

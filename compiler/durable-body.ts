@@ -5,7 +5,7 @@
  * The walk sets parent pointers on its way down (`visitIn`: a node is linked before it is visited);
  * what a call site reads below itself before visiting it is linked first (see typescript.ts).
  */
-import { classifyCallee, intrinsicHasName } from "./callee.ts";
+import { bareCallee, classifyCallee, intrinsicHasName } from "./callee.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
 import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
@@ -191,7 +191,8 @@ export class DurableBody {
     if (call.arguments.some((a) => ts.isSpreadElement(a)) || (e.name.text === "apply" && call.arguments.length > 2)) return false;
     const kind = classifyCallee(this.fc.resolver, e.expression).kind;
     if (kind !== "step" && kind !== "durable") return false;
-    const calleeText = normalizeCallee(this.fc.code.slice(e.expression.getStart(this.fc.sf), e.expression.end));
+    const target = bareCallee(ts, e.expression);
+    const calleeText = normalizeCallee(this.fc.code.slice(target.getStart(this.fc.sf), target.end));
     const name = this.names.next(calleeText);
     rewriteCallApply(this.fc, call, e.expression, e.name.text, kind === "step" ? RT.callStep : RT.callDurable, name);
     this.record(calls, kind, name, calleeText, call, enc);
@@ -233,7 +234,9 @@ export class DurableBody {
     if (conc && this.concurrencyWorthIt(conc)) return this.visitConcurrency(call, conc, enc, calls);
 
     if (this.visitCallApply(call, enc, calls)) return;
-    const calleeText = normalizeCallee(code.slice(call.expression.getStart(this.fc.sf), call.expression.end));
+    // Named after the callee's value: type-only wrappers (`as`, `!`) and parentheses change no name.
+    const bare = bareCallee(ts, call.expression);
+    const calleeText = normalizeCallee(code.slice(bare.getStart(this.fc.sf), bare.end));
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
     const visitChildren = () => this.visitChildren(call, enc, calls);

@@ -55,12 +55,13 @@ export function linkChild(child: TS.Node, parent: TS.Node): void {
 }
 
 /**
- * Links `e` to `parent` and down its member chain (`a.b[k]!.c`, parentheses): what scope lookups of
+ * Links `e` to `parent` and down its member chain (`a.b[k]!.c`, parentheses, `as` / `satisfies` /
+ * `<T>x`): what scope lookups of
  * a callee or an argument walk up from. No scope can sit inside such a chain.
  */
 export function linkChain(ts: typeof TS, e: TS.Node, parent: TS.Node): void {
   (e as unknown as Linkable).parent = parent;
-  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) {
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
     (e.expression as unknown as Linkable).parent = e;
     e = e.expression;
   }
