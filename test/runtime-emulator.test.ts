@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { createRetryStrategy, JitterStrategy, StepSemantics, withDurableExecution } from "../runtime/index.ts";
 import type { HistoryEntry } from "./support/emulator.ts";
-import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
+import { runOnEmulator, startEmulator, stopEmulator, WaitingOperationStatus } from "./support/emulator.ts";
+import { realSleep } from "./support/real-clock.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -235,5 +236,23 @@ describe("the emulator harness (test/support/emulator.ts)", () => {
       START, E("CallbackStarted", "Callback", "approval"), E("CallbackSucceeded", "Callback", "approval"),
       E("ChainedInvokeStarted", "ChainedInvoke", "double"), E("ChainedInvokeSucceeded", "ChainedInvoke", "double"), OK,
     ]);
+  });
+
+  const oneStep = withDurableExecution(async (_event: unknown, ctx: DurableContext) => ctx.step("a", async () => 1));
+
+  test("a hook whose operation never reaches its status fails the run, naming the hook", async () => {
+    await expect(runOnEmulator(oneStep, { hooks: [{ name: "missing", act: () => {} }] })).rejects.toThrow(
+      /emulator hook on operation "missing" \(when STARTED\) never fired/,
+    );
+  });
+
+  test("a hook that throws after the run has ended fails the run, naming the hook", async () => {
+    const late = async () => {
+      await realSleep(200); // the one-step run is over long before
+      throw new Error("late failure");
+    };
+    await expect(
+      runOnEmulator(oneStep, { hooks: [{ name: "a", when: WaitingOperationStatus.COMPLETED, act: late }] }),
+    ).rejects.toThrow(/emulator hook on operation "a" \(when COMPLETED\) threw: late failure/);
   });
 });

@@ -64,22 +64,29 @@ export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOpt
   const runner = new LocalDurableTestRunner({ handlerFunction: handler as never });
   for (const [name, fn] of Object.entries(options.functions ?? {})) runner.registerFunction(name, fn as never);
   for (const [name, fn] of Object.entries(options.durableFunctions ?? {})) runner.registerDurableFunction(name, fn as never);
-  const hookErrors: unknown[] = [];
+  // Every hook is awaited to its end, after the run too: an error thrown late, or a hook whose
+  // operation never reached its status (the emulator rejects those waits when the run ends), fails
+  // the test with the hook named, instead of being lost.
   const hookRuns = (options.hooks ?? []).map(async (hook) => {
+    const label = describeHook(hook);
     const operation =
       hook.name !== undefined
         ? runner.getOperation(hook.name, hook.index)
         : runner.getOperationByIndex(hook.index ?? 0);
     try {
       await operation.waitForData(hook.when ?? WaitingOperationStatus.STARTED);
+    } catch (error) {
+      throw new Error(`${label} never fired: its operation did not reach that status before the run ended (${messageOf(error)})`, { cause: error });
+    }
+    try {
       await hook.act(operation);
     } catch (error) {
-      hookErrors.push(error);
+      throw new Error(`${label} threw: ${messageOf(error)}`, { cause: error });
     }
   });
   const result = await runner.run(options.payload === undefined ? {} : { payload: options.payload });
-  if (hookErrors.length > 0) throw hookErrors[0];
-  void hookRuns;
+  const failed = (await Promise.allSettled(hookRuns)).find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
   const events = result.getHistoryEvents();
   const operations = result.getOperations();
   const status = result.getStatus();
@@ -99,4 +106,13 @@ export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOpt
     invocations: result.getInvocations().length,
     raw: { operations, events },
   };
+}
+
+function describeHook(hook: OperationHook): string {
+  const target = hook.name !== undefined ? `"${hook.name}"${hook.index !== undefined ? ` #${hook.index}` : ""}` : `at index ${hook.index ?? 0}`;
+  return `emulator hook on operation ${target} (when ${hook.when ?? WaitingOperationStatus.STARTED})`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
