@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withDurableExecution } from "../runtime/index.ts";
-import type { HistoryEntry } from "./support/emulator.ts";
+import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import type { EmulatorRun, HistoryEntry } from "./support/emulator.ts";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
+import { realSleep } from "./support/real-clock.ts";
 
 beforeAll(startEmulator);
 afterAll(stopEmulator);
@@ -16,6 +18,15 @@ const events = (history: HistoryEntry[]) => history.filter(([type]) => type !== 
 const describeError = (error: unknown) => {
   const e = error as Error & { cause?: Error };
   return { name: e.name, message: e.message, cause: e.cause?.name };
+};
+
+/** Time from CallbackStarted to the callback's end, by the emulator's event timestamps. */
+const callbackSpanMs = (run: EmulatorRun) => {
+  const at = (type: string) => {
+    const event = (run.raw.events as Array<{ EventType?: string; EventTimestamp?: Date | string }>).find((e) => e.EventType === type);
+    return new Date(event?.EventTimestamp ?? NaN).getTime();
+  };
+  return at("CallbackSucceeded") - at("CallbackStarted");
 };
 
 describe("createCallback", () => {
@@ -89,8 +100,10 @@ describe("createCallback", () => {
     expect(run.invocations).toBe(2);
   });
 
-  // The emulator runs heartbeat timeouts on the real clock, so the limit here is 1 s.
-  it("accepts heartbeats and times out when they stop", async () => {
+  // The emulator runs heartbeat timeouts on the real clock (its worker), so the limit here is 1 s:
+  // the answer comes 1.5 s after the callback started, in time only if each heartbeat (every
+  // 300 ms) restarted the 1 s timer. Both halves run at once.
+  it("keeps a callback alive past its heartbeat timeout while heartbeats come, and times out when they stop", async () => {
     const handler = withDurableExecution(async (_event, ctx) => {
       const [promise] = await ctx.createCallback("job", { timeout: { hours: 1 }, heartbeatTimeout: { seconds: 1 } });
       try {
@@ -99,11 +112,21 @@ describe("createCallback", () => {
         return describeError(error).name;
       }
     });
-    const alive = await runOnEmulator(handler, {
-      hooks: [{ name: "job", act: async (op) => (await op.sendCallbackHeartbeat(), await op.sendCallbackSuccess('"done"')) }],
-    });
+    let heartbeats = 0;
+    const keepAlive = async (op: DurableOperation) => {
+      for (let i = 0; i < 5; i++) {
+        await realSleep(300);
+        await op.sendCallbackHeartbeat();
+        heartbeats++;
+      }
+      await op.sendCallbackSuccess('"done"');
+    };
+    const [alive, silent] = await Promise.all([runOnEmulator(handler, { hooks: [{ name: "job", act: keepAlive }] }), runOnEmulator(handler)]);
     expect(alive.result).toBe('"done"');
-    const silent = await runOnEmulator(handler);
+    expect(heartbeats).toBe(5);
+    expect(events(alive.history).map(([type]) => type)).toEqual(["ExecutionStarted", "CallbackStarted", "CallbackSucceeded", "ExecutionSucceeded"]);
+    // The answer really came after the heartbeat timeout had passed (the emulator's own clock).
+    expect(callbackSpanMs(alive)).toBeGreaterThan(1200);
     expect(silent.result).toBe("CallbackTimeoutError");
     expect(events(silent.history).map(([type]) => type)).toEqual(["ExecutionStarted", "CallbackStarted", "CallbackTimedOut", "ExecutionSucceeded"]);
   });
