@@ -8,6 +8,8 @@ import type { FileContext } from "./file-context.ts";
 import { newTemp } from "./file-context.ts";
 import type { TS } from "./typescript.ts";
 
+const ARGS = "__ud_args";
+
 /** Side-effect-free receivers that may be evaluated twice: `a`, `this`, `a.b`, `a["k"]`. */
 function isSimple(ts: typeof TS, e: TS.Expression): boolean {
   if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
@@ -28,7 +30,12 @@ function beforeOptional(ts: typeof TS, e: TS.Expression): TS.Expression | undefi
   return undefined;
 }
 
-export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string, name: string): boolean {
+/**
+ * `eager` (a concurrency branch): the arguments are evaluated where the call stands and the operation
+ * is deferred to a thunk, `((a) => async () => <fn>(name, f, this, a))([args])`; done ("eager") only
+ * for a plain receiver and no `?.`, where nothing else is evaluated before the arguments.
+ */
+export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string, name: string, eager = false): false | "in-place" | "eager" {
   const { ts, s, code } = fc;
   const callee = bareCallee(ts, call.expression);
   const start = call.expression.getStart(fc.sf);
@@ -42,13 +49,19 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
   if (!obj || isSimple(ts, obj) || obj.kind === ts.SyntaxKind.SuperKeyword || links > 0) {
     if (obj && !isSimple(ts, obj) && obj.kind !== ts.SyntaxKind.SuperKeyword) return false;
     const thisText = !obj ? "undefined" : obj.kind === ts.SyntaxKind.SuperKeyword ? "this" : text(obj);
+    if (eager && links === 0) {
+      s.appendLeft(start, `((${ARGS}) => async () => ${head}`);
+      s.update(call.expression.end, call.arguments.pos, `, ${thisText}, ${ARGS}))([`);
+      s.update(call.arguments.end, call.end, "])");
+      return "eager";
+    }
     let guard = "";
     if (call.questionDotToken) guard = text(callee);
     else if (links === 1) guard = text(beforeOptional(ts, callee)!);
     s.appendLeft(start, guard ? `(${guard} == null ? undefined : ${head}` : head);
     s.update(call.expression.end, call.arguments.pos, `, ${thisText}, [`);
     s.update(call.arguments.end, call.end, guard ? "]))" : "])");
-    return true;
+    return "in-place";
   }
   // A receiver with side effects (`client().charge(x)`): evaluate it once into a temporary.
   let access: string;
@@ -64,7 +77,7 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
   else s.appendLeft(obj.getStart(fc.sf), `(${t} = `);
   s.update(obj.end, call.arguments.pos, `, ${head}${t}${access}, ${t}, [`);
   s.update(call.arguments.end, call.end, "]))");
-  return true;
+  return "in-place";
 }
 
 /**

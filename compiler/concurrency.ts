@@ -72,6 +72,17 @@ export function rewriteMapReference(fc: FileContext, ref: TS.Identifier | TS.Pro
   fc.s.appendLeft(ref.end, `, undefined, [__ud_item, __ud_index, __ud_items])`);
 }
 
+/** An expression that only reads (a literal, a name, `this`, a member of one, a function literal): evaluating it later changes nothing. */
+export function readsOnly(ts: typeof TS, e: TS.Expression): boolean {
+  e = unwrap(ts, e);
+  if (ts.isIdentifier(e) || ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return true;
+  const k = e.kind;
+  if (k === ts.SyntaxKind.ThisKeyword || k === ts.SyntaxKind.TrueKeyword || k === ts.SyntaxKind.FalseKeyword || k === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isPropertyAccessExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) return readsOnly(ts, e.expression);
+  if (ts.isSpreadElement(e)) return readsOnly(ts, e.expression);
+  return false;
+}
+
 /** Turns one array element into a branch thunk: an async IIFE loses its call, anything else gets `async () => `. */
 export function rewriteBranch(fc: FileContext, element: TS.Expression): TS.ArrowFunction | TS.FunctionExpression | undefined {
   const { ts, s } = fc;

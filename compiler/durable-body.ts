@@ -7,7 +7,7 @@
  */
 import { bareCallee, classifyCallee, intrinsicHasName } from "./callee.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
-import { asyncIife, matchConcurrency, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
+import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
@@ -28,6 +28,8 @@ export class DurableBody {
   private readonly names = new NameAllocator();
   /** Calls that are concurrency branches: dispatched even when not awaited. */
   private readonly branchCalls = new Set<TS.Node>();
+  /** Branch calls whose arguments are evaluated before the branch starts; removed once rewritten so. */
+  private readonly eagerCalls = new Set<TS.Node>();
   private forEachDepth = 0;
   readonly entry: DurableEntry;
   private readonly fc: FileContext;
@@ -261,7 +263,9 @@ export class DurableBody {
     if (kind.kind === "step" || kind.kind === "durable" || (kind.kind === "unknown" && (this.isAwaited(call) || this.branchCalls.has(call)))) {
       const name = this.names.next(calleeText);
       const fn = kind.kind === "step" ? RT.callStep : kind.kind === "durable" ? RT.callDurable : RT.call;
-      if (rewriteCall(this.fc, call, fn, name)) this.record(calls, kind.kind === "unknown" ? "call" : kind.kind, name, calleeText, call, enc);
+      const done = rewriteCall(this.fc, call, fn, name, this.eagerCalls.has(call));
+      if (done === "eager") this.eagerCalls.delete(call);
+      if (done) this.record(calls, kind.kind === "unknown" ? "call" : kind.kind, name, calleeText, call, enc);
       if (kind.kind === "unknown" && kind.warn) this.warnNotDurable(call, calleeText);
       return visitChildren();
     }
@@ -303,12 +307,13 @@ export class DurableBody {
     });
   }
 
-  /** Whether a subtree holds a call the walker would make durable (static, intrinsic, or awaited unknown). */
-  private containsDurableWork(node: TS.Node): boolean {
+  /** Whether a subtree holds a call the walker would make durable (static, intrinsic, or awaited unknown), or (`orAwait`) any `await`. */
+  private containsDurableWork(node: TS.Node, orAwait = false): boolean {
     const { ts } = this.fc;
     let found = false;
     const scan = (n: TS.Node): void => {
       if (found || this.fc.fns.has(n)) return;
+      if (orAwait && ts.isAwaitExpression(n)) return void (found = true);
       if (ts.isCallExpression(n)) {
         const k = classifyCallee(this.fc.resolver, n.expression).kind;
         if (k === "step" || k === "durable" || k === "intrinsic" || (k === "unknown" && this.isAwaited(n))) return void (found = true);
@@ -346,14 +351,24 @@ export class DurableBody {
       this.visit(c.fn, [...enc, `${c.callee}[map]`], branch);
       return;
     }
+    const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
+    const callOf = (el: TS.Expression) => (asyncIife(ts, el) ? undefined : ((e) => (ts.isCallExpression(e) ? e : undefined))(unwrap(el)));
+    // When an argument can have an effect (`f(next())`), call elements' arguments are evaluated now,
+    // in element order, as in plain JS and on every replay (a completed branch does not run again);
+    // only the operation waits for the branch. Arguments that only read (`f(x, "a")`) can wait too.
+    const eagerForm = c.elements.some((el) => callOf(el)?.arguments.some((a) => !readsOnly(ts, a)));
     c.elements.forEach((el, i) => {
       const branch: CallEntry[] = [];
       entry.branches!.push(branch);
-      const iife = rewriteBranch(this.fc, el);
-      let inner: TS.Expression = el;
-      while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+      const inner = unwrap(el);
+      const call = eagerForm ? callOf(el) : undefined;
+      const eager = !!call && !call.arguments.some((a) => this.containsDurableWork(a, true));
+      if (eager) this.eagerCalls.add(inner);
+      const iife = eager ? undefined : rewriteBranch(this.fc, el);
       if (!iife) this.branchCalls.add(inner);
       this.visit(iife ?? el, [...enc, `${c.callee}[${i}]`], branch);
+      // Not rewritten with its arguments up front (an intrinsic, a plain call, an optional call): a plain thunk.
+      if (eager && this.eagerCalls.delete(inner)) this.fc.s.prependLeft(el.getStart(this.fc.sf), "async () => ");
     });
   }
 }
