@@ -80,7 +80,11 @@ export function runBatch<R>(
       const batch = batchContext as DurableContextImpl;
       if (batch.replayOnly) return replaySummarized(batch, kind, units, config);
       let done = false;
-      const result = await executeBatch<R>({
+      // No gate to close here: the unit whose report completes the batch has closed it already,
+      // right after queueing its own update (batch-unit.ts); otherwise (an empty batch, a unit
+      // that failed outside its report) runChild closes it when this body returns, as for any
+      // child context. Only microtasks run in between, no checkpoint response.
+      return executeBatch<R>({
         count: units.length,
         ...(config?.maxConcurrency !== undefined && { maxConcurrency: config.maxConcurrency }),
         ...(config?.completionConfig && { completionConfig: config.completionConfig }),
@@ -90,8 +94,6 @@ export function runBatch<R>(
           done = true;
         },
       });
-      batch.finished = true;
-      return result;
     },
     {
       subType: SUBTYPES[kind].batch,
