@@ -18,6 +18,7 @@ import type { Operation } from "../runtime/wire.ts";
 import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator, type LambdaHandler } from "./support/emulator.ts";
 import { ReplayClient } from "./compiler-replay-client.ts";
+import { expectGoldenFile } from "./compiler-golden.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fixturesDir = join(root, "fixtures");
@@ -161,7 +162,7 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       // The golden history: the operation tree with every operation's type, subtype, compiler-given name
       // and status; children under their parent in creation order, so concurrent branches do not interleave.
       const golden = operationTree(first.raw.operations.map((o) => o.getOperationData() as unknown as Operation));
-      await expect(golden + "\n").toMatchFileSnapshot(join(fixturesDir, name, "history.txt"));
+      await expectGoldenFile(golden + "\n", join(fixturesDir, name, "history.txt"));
       const second = await runOnEmulator(handler, options);
       expect(operationTree(second.raw.operations.map((o) => o.getOperationData() as unknown as Operation))).toBe(golden);
 

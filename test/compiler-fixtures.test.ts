@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { expectGoldenFile } from "./compiler-golden.ts";
 import { compile, formatDiagnostic, linkExports, summarizeExports, type CompileOptions, type ImportedModule, type SummaryLoader } from "../compiler/index.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,10 +52,10 @@ describe("compiler fixtures", () => {
       const result = compile(input, join(dir, "input.ts"), fixtureOptions(name));
       if (existsSync(join(dir, "null.txt"))) return void expect(result).toBeNull();
       expect(result, "compile() returned null; add null.txt if that is expected").not.toBeNull();
-      await expect(result!.code).toMatchFileSnapshot(join(dir, "output.ts"));
+      await expectGoldenFile(result!.code, join(dir, "output.ts"));
       const diagnostics = result!.diagnostics.map(formatDiagnostic).join("\n\n");
-      if (diagnostics || existsSync(join(dir, "diagnostics.txt"))) await expect(diagnostics + "\n").toMatchFileSnapshot(join(dir, "diagnostics.txt"));
-      await expect(JSON.stringify(result!.manifest, null, 2) + "\n").toMatchFileSnapshot(join(dir, "manifest.json"));
+      if (diagnostics || existsSync(join(dir, "diagnostics.txt"))) await expectGoldenFile(diagnostics + "\n", join(dir, "diagnostics.txt"));
+      await expectGoldenFile(JSON.stringify(result!.manifest, null, 2) + "\n", join(dir, "manifest.json"));
       // Idempotent on its own output.
       const again = compile(result!.code, join(dir, "input.ts"), fixtureOptions(name));
       expect(again === null || again.code === result!.code).toBe(true);
