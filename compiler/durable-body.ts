@@ -269,7 +269,8 @@ export class DurableBody {
       if (kind.kind === "unknown" && kind.warn) this.warnNotDurable(call, calleeText);
       return visitChildren();
     }
-    if (kind.kind === "plain" && kind.warn && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
+    // A call already reported as a hazard (`return Date.now()`) is not reported twice.
+    if (kind.kind === "plain" && kind.warn && !h && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
     if (forEachFn) {
       this.visitIn(call, call.expression, enc, calls);
       for (const a of call.arguments) {
