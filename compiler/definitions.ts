@@ -26,6 +26,26 @@ function statementEnd(ts: typeof TS, node: TS.Node): number {
   return cur.end;
 }
 
+/**
+ * Where a declaration's tag goes. A declaration inside a block is hoisted to the top of it and may be
+ * called before its own line (a helper step written after `return`): its tag goes at the top of the
+ * block, after a function body's directive prologue. At module level it follows the declaration,
+ * which runs before any handler can be called.
+ */
+function tagPosition(fc: FileContext, fn: TS.FunctionDeclaration): number {
+  const { ts } = fc;
+  const block = fn.parent;
+  if (!ts.isBlock(block)) return statementEnd(ts, fn);
+  let at = block.getStart(fc.sf) + 1;
+  if (ts.isFunctionLike(block.parent)) {
+    for (const st of block.statements) {
+      if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) break;
+      at = st.end;
+    }
+  }
+  return at;
+}
+
 function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
   if (fn.name) return fn.name.text;
   // An anonymous `export default async function`: give it a name so it can reference itself.
@@ -73,13 +93,17 @@ function wrapObjectMethod(fc: FileContext, fn: TS.MethodDeclaration, wrapper: st
 
 export function emitDefinitions(fc: FileContext): void {
   const { ts, s } = fc;
+  // Tags at the top of a block are inserted after every wrapper, so they land inside an enclosing
+  // durable function's implementation (whose text is inserted at the same offset), and before the
+  // body walks' edits at that offset.
+  const tags: Array<[number, string]> = [];
   for (const info of fc.fns.values()) {
     const fn = info.node;
     const register = info.kind === "step" ? RT.registerStep : RT.registerDurable;
     if (ts.isFunctionDeclaration(fn)) {
       const self = selfName(fc, fn);
       if (info.kind === "durable") wrapBody(fc, fn, self, info);
-      s.appendLeft(statementEnd(ts, fn), ` ${register}(${self}, ${meta(info)});`);
+      tags.push([tagPosition(fc, fn), ` ${register}(${self}, ${meta(info)});`]);
     } else if (ts.isMethodDeclaration(fn)) {
       if (info.form === "object-method") {
         wrapObjectMethod(fc, fn, info.kind === "step" ? RT.registerStep : RT.durable, info);
@@ -95,4 +119,5 @@ export function emitDefinitions(fc: FileContext): void {
       s.appendLeft(fn.end, `, ${meta(info)})`);
     }
   }
+  for (const [at, tag] of tags) s.appendLeft(at, tag);
 }
