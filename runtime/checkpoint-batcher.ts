@@ -7,7 +7,7 @@
  * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
  */
 import type { DurableExecutionClient } from "./client.ts";
-import { CheckpointError, DurableError, ErrorCode, messageOf } from "./errors.ts";
+import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./errors.ts";
 import type { ExecutionState } from "./execution-state.ts";
 import type { OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
@@ -105,7 +105,7 @@ export class CheckpointBatcher {
     let bytes = (this.token?.length ?? 0) + 100;
     while (count < this.queue.length && count < this.maxItems) {
       const update = this.queue[count]!.update;
-      bytes += Buffer.byteLength(JSON.stringify(update), "utf8") + 1; // and the comma between updates
+      bytes += jsonBytes(update) + 1; // and the comma between updates
       if (count > 0 && bytes > this.maxBytes) break;
       count++;
       if (update.Type === OperationType.EXECUTION) break;
@@ -178,14 +178,11 @@ export function classifyCheckpointError(error: unknown): CheckpointError {
   const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
   const message = messageOf(error);
   const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
-  if (/invalid checkpoint token/i.test(message)) {
-    return new CheckpointError(`${where}. The token is stale; the invocation is retried.`, "invocation", error);
-  }
-  if (status === 429 || e?.name === "TooManyRequestsException") {
-    return new CheckpointError(`${where}. Throttled; the invocation is retried.`, "invocation", error);
-  }
-  if (status !== undefined && status >= 400 && status < 500) {
+  const stale = /invalid checkpoint token/i.test(message);
+  const throttled = status === 429 || e?.name === "TooManyRequestsException";
+  if (!stale && !throttled && status !== undefined && status >= 400 && status < 500) {
     return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
   }
-  return new CheckpointError(`${where}. The invocation is retried.`, "invocation", error);
+  const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";
+  return new CheckpointError(`${where}. ${why} invocation is retried.`, "invocation", error);
 }

@@ -3,7 +3,7 @@
  * conversion to the whole seconds the wire carries. Validation lives here so every operation
  * reports a bad duration the same way.
  */
-import { DurableError, ErrorCode } from "./errors.ts";
+import { DurableError, ErrorCode, showValue } from "./errors.ts";
 
 export interface Duration {
   days?: number;
@@ -22,7 +22,7 @@ const UNIT_SECONDS = { days: 86_400, hours: 3_600, minutes: 60, seconds: 1 } as 
 export function durationToSeconds(duration: unknown, where: string, min = 0): number {
   const fix = `Pass an object such as { seconds: 30 } or { minutes: 5 } (units: days, hours, minutes, seconds).`;
   if (typeof duration !== "object" || duration === null || Array.isArray(duration)) {
-    throw invalid(`${where}: the duration must be an object, got ${show(duration)}. ${fix}`);
+    throw invalid(`${where}: the duration must be an object, got ${showValue(duration)}. ${fix}`);
   }
   let total = 0;
   let units = 0;
@@ -31,7 +31,7 @@ export function durationToSeconds(duration: unknown, where: string, min = 0): nu
     const factor = (UNIT_SECONDS as Record<string, number>)[key];
     if (factor === undefined) throw invalid(`${where}: unknown duration unit "${key}". ${fix}`);
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw invalid(`${where}: ${key} must be a finite number >= 0, got ${show(value)}. ${fix}`);
+      throw invalid(`${where}: ${key} must be a finite number >= 0, got ${showValue(value)}. ${fix}`);
     }
     total += value * factor;
     units++;
@@ -46,12 +46,4 @@ export function durationToSeconds(duration: unknown, where: string, min = 0): nu
 
 function invalid(message: string): DurableError {
   return new DurableError(ErrorCode.INVALID_DURATION, message);
-}
-
-function show(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -157,28 +157,71 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The ErrorObject of an error; the stack is not sent, as in the official SDK. */
+/**
+ * The ErrorObject of an error, fitted to the error size limit; the stack is not sent, as in the
+ * official SDK. Every error that is checkpointed or returned goes through here, and the error
+ * the code sees is rebuilt from it, so a first run and its replays see the same (fitted) text.
+ */
 export function toErrorObject(error: unknown): ErrorObject {
   if (error instanceof DurableOperationError) {
-    return { ErrorType: error.errorType, ErrorMessage: error.message, ErrorData: error.errorData ?? dataOfCause(error) };
+    return fitError({ ErrorType: error.errorType, ErrorMessage: error.message, ErrorData: error.errorData ?? dataOfCause(error) });
   }
   if (error instanceof Error || (typeof error === "object" && error !== null && "message" in error && "name" in error)) {
     const e = error as { name: unknown; message: unknown };
-    return { ErrorType: String(e.name), ErrorMessage: String(e.message) };
+    return fitError({ ErrorType: String(e.name), ErrorMessage: String(e.message) });
   }
   // The official SDK sends "Unknown error" here, which drops what was thrown (`throw "declined"`).
-  return { ErrorMessage: `A value that is not an Error was thrown: ${thrownValue(error)}. Throw an Error to give it a name.` };
+  return fitError({ ErrorMessage: `A value that is not an Error was thrown: ${showValue(error)}. Throw an Error to give it a name.` });
 }
 
-function thrownValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
+/**
+ * JSON bytes an ErrorObject may take. AWS's emulator refuses an update whose JSON is over 32 KiB
+ * when it carries an Error (the service documents 1 MB for the error fields); 1 KiB is left for
+ * the update's other fields (ids, a name of at most 256 characters, type, action, options). The
+ * official SDK sends the error whole, so an oversized one fails the checkpoint and the
+ * invocation is retried forever; here the text is cut instead, with a mark, and the error is
+ * recorded.
+ */
+export const ERROR_OBJECT_LIMIT = 31 * 1024;
+
+/** UTF-8 bytes of a value's JSON: what the limits on the wire count. */
+export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "");
+
+/**
+ * The message is what a person reads, so it gets the room the data leaves, and the data at most
+ * half. 256 bytes stay spare: the error rebuilt from this one (a StepError around an Error, ...)
+ * has another ErrorType and must still fit without being cut twice.
+ */
+function fitError(object: ErrorObject): ErrorObject {
+  if (jsonBytes(object) <= ERROR_OBJECT_LIMIT) return object;
+  const fitted: ErrorObject = { ...object, ErrorType: object.ErrorType?.slice(0, 256), ErrorMessage: "" };
+  if (object.ErrorData !== undefined) fitted.ErrorData = cut(object.ErrorData, ERROR_OBJECT_LIMIT / 2);
+  fitted.ErrorMessage = cut(object.ErrorMessage ?? "", ERROR_OBJECT_LIMIT - 256 - jsonBytes(fitted));
+  return fitted;
+}
+
+/** `text` if its JSON takes at most `max` bytes, else its longest head that, marked, does. */
+function cut(text: string, max: number): string {
+  const fits = (s: string) => jsonBytes(s) <= max;
+  if (fits(text)) return text;
+  const mark = `... [cut: ${text.length} characters were over the error size limit]`;
+  let low = 0;
+  for (let high = text.length; low < high; ) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(text.slice(0, mid) + mark)) low = mid;
+    else high = mid - 1;
   }
-  // Error fields share a size limit on the wire (32 KiB in AWS's emulator).
-  return text.length > 4096 ? `${text.slice(0, 4096)}... (${text.length} characters)` : text;
+  // Never end on half of a surrogate pair.
+  return text.slice(0, /[\uD800-\uDBFF]/.test(text[low - 1] ?? "") ? low - 1 : low) + mark;
+}
+
+/** A value as error messages show it: its JSON where it has one, else its string form. */
+export function showValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function dataOfCause(error: Error): string | undefined {

@@ -9,7 +9,7 @@
 import { NameRule, splitName } from "./arguments.ts";
 import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
-import { DurableError, ErrorCode, InvokeError, causeOf } from "./errors.ts";
+import { DurableError, ErrorCode, InvokeError, causeOf, showValue } from "./errors.ts";
 import type { Serdes } from "./serdes.ts";
 import { deserializeWith, serializeWith } from "./serdes.ts";
 import type { Operation } from "./wire.ts";
@@ -34,7 +34,7 @@ export function invoke<O>(ctx: DurableContextImpl, args: readonly unknown[]): Du
   if (typeof functionName !== "string" || functionName.length === 0) {
     throw new DurableError(
       ErrorCode.INVALID_ARGUMENT,
-      `${where}: the function to invoke must be a non-empty string (a function name or ARN), got ${JSON.stringify(functionName) ?? String(functionName)}. Call it as invoke(name?, functionName, input?, config?).`,
+      `${where}: the function to invoke must be a non-empty string (a function name or ARN), got ${showValue(functionName)}. Call it as invoke(name?, functionName, input?, config?).`,
     );
   }
 

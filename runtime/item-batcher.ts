@@ -5,7 +5,7 @@
  * Pure: the same items and limits give the same groups on every replay, since item ids follow the
  * group order. An item bigger than `maxBytesPerBatch` on its own still gets a group to itself.
  */
-import { DurableError, ErrorCode } from "./errors.ts";
+import { DurableError, ErrorCode, jsonBytes } from "./errors.ts";
 
 export interface ItemBatcher {
   /** Items per group. @default unlimited */
@@ -28,7 +28,7 @@ export function batchItems(items: readonly unknown[], batcher: ItemBatcher, wher
   let current: number[] = [];
   let bytes = 0;
   items.forEach((item, index) => {
-    const size = maxBytes === Infinity ? 0 : Buffer.byteLength(JSON.stringify(item) ?? "", "utf8");
+    const size = maxBytes === Infinity ? 0 : jsonBytes(item);
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
       groups.push(current);
       current = [];
