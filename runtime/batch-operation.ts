@@ -49,13 +49,18 @@ const SUBTYPES = {
   parallel: { batch: OperationSubType.PARALLEL, unit: OperationSubType.PARALLEL_BRANCH },
 } as const;
 
+/** An argument or config error of a map / parallel call, named as written (`map "orders": ...`). */
+export function batchArgumentError(where: string, message: string): DurableError {
+  return new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: ${message}`);
+}
+
 /** Config problems a caller must fix; thrown synchronously from map() / parallel(). */
-export function checkBatchConfig<R>(method: string, config: BatchConfig<R> | undefined): void {
+export function checkBatchConfig<R>(where: string, config: BatchConfig<R> | undefined): void {
   const bad = (message: string): never => {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${method}: ${message}`);
+    throw batchArgumentError(where, message);
   };
   if (config === undefined) return;
-  if (typeof config !== "object" || config === null) bad(`the config must be an object, got ${String(config)}.`);
+  if (typeof config !== "object" || config === null) bad(`the config must be an object such as { maxConcurrency: 5 } (or left out), got ${String(config)}.`);
   const max = config.maxConcurrency;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
     bad(`maxConcurrency must be a whole number >= 1 (or left out for no limit), got ${String(max)}.`);

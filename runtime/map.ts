@@ -5,14 +5,13 @@
  * group of consecutive items shares one child context (fn runs for its items in order; a
  * failure fails the whole group) and the completion config counts groups, not items.
  */
-import { checkName, kindOf, requireFunction, splitName } from "./arguments.ts";
+import { checkName, kindOf, splitName } from "./arguments.ts";
 import { BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
-import { checkBatchConfig, runBatch } from "./batch-operation.ts";
+import { batchArgumentError, checkBatchConfig, runBatch } from "./batch-operation.ts";
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
 import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
 import { DurablePromise } from "./durable-promise.ts";
-import { DurableError, ErrorCode } from "./errors.ts";
 import { batchItems } from "./item-batcher.ts";
 import type { ItemBatcher } from "./item-batcher.ts";
 
@@ -28,14 +27,14 @@ export interface MapConfig<I, R> extends BatchConfig<R> {
 export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {
   const { name, rest, where } = splitName("map", args);
   const [items, fn, config] = rest as [readonly I[], MapFunction<I, R>, MapConfig<I, R> | undefined];
-  if (!Array.isArray(items)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: items must be an array, got ${kindOf(items)}. Call it as map(name?, items, fn, config?).`);
+  if (!Array.isArray(items) || typeof fn !== "function") {
+    const wrong = Array.isArray(items) ? `fn must be a function, got ${kindOf(fn)}` : `items must be an array, got ${kindOf(items)}`;
+    throw batchArgumentError(where, `${wrong}. Call it as map(name?, items, fn, config?).`);
   }
-  requireFunction("map", "fn", fn);
-  checkBatchConfig("map", config);
+  checkBatchConfig(where, config);
   const nameOf = (index: number): string => {
     const given = config?.itemNamer?.(items[index]!, index);
-    if (given) checkName("map itemNamer", given);
+    if (given) checkName(`${where} itemNamer`, given);
     return given || `map-item-${index}`;
   };
 
@@ -57,10 +56,7 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
     },
   }));
   if (config.itemSerdes || config.serdes || config.summaryGenerator) {
-    throw new DurableError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${where}: itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.`,
-    );
+    throw batchArgumentError(where, "itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.");
   }
   const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, ...shared } = config;
   const grouped = runBatch<R[]>(ctx, "map", name, units, shared);

@@ -6,11 +6,10 @@
  */
 import { checkName, kindOf, splitName } from "./arguments.ts";
 import type { BatchResult } from "./batch-result.ts";
-import { checkBatchConfig, runBatch } from "./batch-operation.ts";
+import { batchArgumentError, checkBatchConfig, runBatch } from "./batch-operation.ts";
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
 import type { DurableContext, DurableContextImpl } from "./durable-context.ts";
 import type { DurablePromise } from "./durable-promise.ts";
-import { DurableError, ErrorCode } from "./errors.ts";
 
 export type ParallelFunction<R> = (context: DurableContext) => R | Promise<R>;
 export interface NamedParallelBranch<R> {
@@ -24,13 +23,13 @@ export function parallel<R>(ctx: DurableContextImpl, args: readonly unknown[]): 
   const { name, rest, where } = splitName("parallel", args);
   const [branches, config] = rest as [ReadonlyArray<ParallelBranch<R>>, ParallelConfig<R> | undefined];
   if (!Array.isArray(branches)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branches must be an array of functions or { name, func } objects, got ${kindOf(branches)}.`);
+    throw batchArgumentError(where, `branches must be an array of functions or { name?, func } objects, got ${kindOf(branches)}. Call it as parallel(name?, branches, config?).`);
   }
-  checkBatchConfig("parallel", config);
+  checkBatchConfig(where, config);
   const units: BatchUnit<R>[] = branches.map((branch, index) => {
     const func = typeof branch === "function" ? branch : branch?.func;
     if (typeof func !== "function") {
-      throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${where}: branch ${index} is neither a function nor a { name, func } object.`);
+      throw batchArgumentError(where, `branch ${index} is neither a function nor a { name?, func } object, got ${kindOf(branch)}.`);
     }
     const given = typeof branch === "function" ? undefined : branch.name;
     if (given) checkName(`${where} branch ${index}`, given);

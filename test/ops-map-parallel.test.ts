@@ -367,3 +367,40 @@ describe("parallel", () => {
     ]);
   });
 });
+
+describe("argument and config errors name the call and say how to fix it", () => {
+  /** What `call(ctx)` throws synchronously inside a handler: its code and message. */
+  const thrownBy = async (call: (ctx: DurableContext) => unknown) => {
+    const service = new MemoryClient({});
+    const handler = withDurableExecution(async (_e, ctx: DurableContext) => {
+      try {
+        call(ctx);
+        return "nothing thrown";
+      } catch (error) {
+        return `${(error as { code?: string }).code} ${(error as Error).message}`;
+      }
+    }, { durableExecutionClient: service });
+    const { output } = await service.drive(handler);
+    expect(service.updates()).toEqual([]); // thrown before an id was taken: nothing sent
+    return JSON.parse((output as { Result: string }).Result) as string;
+  };
+
+  it("map: a missing function and a bad config", async () => {
+    expect(await thrownBy((ctx) => ctx.map("orders", [1], undefined as never))).toBe(
+      'UD_INVALID_ARGUMENT map "orders": fn must be a function, got undefined. Call it as map(name?, items, fn, config?).',
+    );
+    expect(await thrownBy((ctx) => ctx.map("orders", [1], async () => 1, { maxConcurrency: 0 }))).toBe(
+      'UD_INVALID_ARGUMENT map "orders": maxConcurrency must be a whole number >= 1 (or left out for no limit), got 0.',
+    );
+    expect(await thrownBy((ctx) => ctx.map([1], async () => 1, { itemNamer: () => "é" }))).toMatch(/^UD_INVALID_ARGUMENT map itemNamer: the name "é" is not a valid operation name\. .*pass a shorter or plain-ASCII name/);
+  });
+
+  it("parallel: branches that are not an array and a bad config", async () => {
+    expect(await thrownBy((ctx) => ctx.parallel("checks", (async () => 1) as never))).toBe(
+      'UD_INVALID_ARGUMENT parallel "checks": branches must be an array of functions or { name?, func } objects, got function. Call it as parallel(name?, branches, config?).',
+    );
+    expect(await thrownBy((ctx) => ctx.parallel("checks", [async () => 1], { completionConfig: { minSuccessful: -1 } }))).toBe(
+      'UD_INVALID_ARGUMENT parallel "checks": completionConfig.minSuccessful must be a whole number >= 0, got -1.',
+    );
+  });
+});
