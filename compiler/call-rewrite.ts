@@ -1,14 +1,14 @@
 /**
  * Rewrites one call site into `__ud.callStep / callDurable / call(name, fn, thisArg, [args])`,
  * keeping the callee and argument text in place (so the map is exact) and evaluating the receiver
- * once. Returns false, touching nothing, for a form it cannot rewrite safely.
+ * once. Returns false, touching nothing, for a form it cannot rewrite safely; else whether the
+ * arguments were left in place or (a concurrency branch) evaluated up front.
  */
 import { bareCallee } from "./callee.ts";
 import type { FileContext } from "./file-context.ts";
 import { newTemp } from "./file-context.ts";
+import { BRANCH_ARGS as ARGS } from "./specifiers.ts";
 import type { TS } from "./typescript.ts";
-
-const ARGS = "__ud_args";
 
 /** Side-effect-free receivers that may be evaluated twice: `a`, `this`, `a.b`, `a["k"]`. */
 function isSimple(ts: typeof TS, e: TS.Expression): boolean {

@@ -11,6 +11,8 @@ export const INTERNAL_SPECIFIER = "use-durable/internal";
 export const RUNTIME_NS = "__ud";
 /** Prefix of temporaries the compiler declares (`__ud_t1`). */
 export const TEMP_PREFIX = "__ud_t";
+/** Parameter of a concurrency branch that received its call's arguments up front. */
+export const BRANCH_ARGS = "__ud_args";
 /** Name given to an anonymous `export default` declaration so it can reference itself. */
 export const DEFAULT_SELF = "__ud_default";
 
