@@ -4,7 +4,7 @@
  * minified and gzipped size with each module's share. Every DurableContext method is reachable
  * from any handler, so every operation module counts, used or not.
  *
- * The issue's budget is 30 kB; the runtime is at about 42.8 kB (the official SDK's bundle is 91 kB),
+ * The issue's budget is 30 kB; the runtime is at about 43.4 kB (the official SDK's bundle is 91 kB),
  * so the test fails above LIMIT, the measured size plus a little, to catch growth. runtime/SPEC.md
  * ("Bundle budget") says what stands between 43 kB and 30 kB.
  */
@@ -13,7 +13,7 @@ import { expect, test } from "vitest";
 import { bundleMinified } from "./support/bundle.ts";
 
 const GOAL = 30_000;
-const LIMIT = 43_500;
+const LIMIT = 44_000;
 
 test("a minimal handler bundles within the runtime's size budget", async () => {
   const { bytes: code, metafile } = await bundleMinified(
