@@ -10,7 +10,7 @@ import { newTemp } from "./file-context.ts";
 import { BRANCH_ARGS as ARGS } from "./specifiers.ts";
 import type { TS } from "./typescript.ts";
 
-/** Side-effect-free receivers that may be evaluated twice: `a`, `this`, `a.b`, `a["k"]`. */
+/** Receivers the `?.` form may evaluate twice (in its guard and as `this`): `a`, `this`, `a.b`, `a["k"]`. */
 function isSimple(ts: typeof TS, e: TS.Expression): boolean {
   if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
   if (ts.isPropertyAccessExpression(e)) return isSimple(ts, e.expression);
@@ -46,7 +46,10 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
   const links = optionalLinks(ts, callee) + (call.questionDotToken ? 1 : 0);
   if (links > 1) return false;
 
-  if (!obj || isSimple(ts, obj) || obj.kind === ts.SyntaxKind.SuperKeyword || links > 0) {
+  // A receiver that is itself a member (`this.client.charge(x)`) may be a getter: evaluated once, into
+  // a temporary, like any receiver with effects. Under `?.` the guard reads it anyway.
+  const isName = !!obj && (ts.isIdentifier(obj) || obj.kind === ts.SyntaxKind.ThisKeyword);
+  if (!obj || isName || obj.kind === ts.SyntaxKind.SuperKeyword || links > 0) {
     if (obj && !isSimple(ts, obj) && obj.kind !== ts.SyntaxKind.SuperKeyword) return false;
     const thisText = !obj ? "undefined" : obj.kind === ts.SyntaxKind.SuperKeyword ? "this" : text(obj);
     if (eager && links === 0) {
@@ -63,7 +66,7 @@ export function rewriteCall(fc: FileContext, call: TS.CallExpression, fn: string
     s.update(call.arguments.end, call.end, guard ? "]))" : "])");
     return "in-place";
   }
-  // A receiver with side effects (`client().charge(x)`): evaluate it once into a temporary.
+  // A receiver with side effects (`client().charge(x)`, a getter): evaluate it once into a temporary.
   let access: string;
   if (ts.isPropertyAccessExpression(callee)) access = `.${callee.name.text}`;
   else {
