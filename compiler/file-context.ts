@@ -46,7 +46,8 @@ export function emitTemps(fc: FileContext): void {
     else if (ts.isBlock(body)) s.appendLeft(body.getStart(fc.sf) + 1, ` ${decl}`);
     else {
       s.prependLeft(body.getStart(fc.sf), `{ ${decl} return (`);
-      s.appendLeft(body.end, `); }`);
+      // Before what the definitions already put at the same offset (a durable arrow's `, meta)`).
+      s.prependLeft(body.end, `); }`);
     }
   }
 }
