@@ -21,6 +21,8 @@ import { remote } from "./remote.ts";
 async function a(n: number) { "use step"; return n; }
 async function b(n: number) { "use step"; return n; }
 async function child(n: number) { "use durable"; return a(n); }
+const acct = { async go(n: number) { "use step"; return n; } };
+const svc = { get acct() { return acct; } };
 `;
 
 /** Durable statements: each a list of tokens, so trivia can go between any two of them. */
@@ -34,6 +36,9 @@ const DURABLE = [
   ["await", "Promise", ".", "all", "(", "[", "a", "(", "3", ")", ",", "b", "(", "4", ")", "]", ")", ";"],
   ["await", "remote", ".", "go", "(", "x", ")", ";"],
   ["await", "step", "(", "async", "(", ")", "=>", "x", ")", ";"],
+  // Receivers read once, into temporaries.
+  ["x", "=", "await", "svc", ".", "acct", ".", "go", "(", "x", ")", ";"],
+  ["const", "g", "=", "async", "(", ")", "=>", "svc", ".", "acct", ".", "go", "(", "x", ")", ";", "await", "g", "(", ")", ";"],
 ];
 const NOISE = ["let y = 1;", "console.log(x);", "x = x + 0;", "const z = [1, 2].map((v) => v * 2);", "// a comment", "/* block */", "", "\n"];
 const TRIVIA = [" ", " /* c */ ", "  "];
