@@ -14,7 +14,7 @@ import { build, type Plugin } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, type CompileOptions } from "../compiler/index.ts";
 import * as internal from "../runtime/internal.ts";
-import type { Operation } from "../runtime/wire.ts";
+import type { Operation } from "../runtime/protocol/wire.ts";
 import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator, type LambdaHandler } from "./support/emulator.ts";
 import { ReplayClient } from "./compiler-replay-client.ts";

@@ -4,7 +4,7 @@
  * for steps, waits and child contexts, and records the updates. Waits never elapse here, so an
  * invocation ends at the next wait (PENDING) or at the end of the function.
  */
-import type { CheckpointRequest, CheckpointResponse, ExecutionStatePage, Operation, OperationUpdate } from "../runtime/wire.ts";
+import type { CheckpointRequest, CheckpointResponse, ExecutionStatePage, Operation, OperationUpdate } from "../runtime/protocol/wire.ts";
 
 export class ReplayClient {
   readonly updates: OperationUpdate[] = [];

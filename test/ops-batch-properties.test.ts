@@ -6,11 +6,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ExecutionCounters } from "../runtime/completion.ts";
-import type { CompletionConfig } from "../runtime/completion.ts";
+import { ExecutionCounters } from "../runtime/batch/completion.ts";
+import type { CompletionConfig } from "../runtime/batch/completion.ts";
 import { withDurableExecution } from "../runtime/index.ts";
 import type { BatchResult, DurableContext } from "../runtime/index.ts";
-import { hashId } from "../runtime/operation-id.ts";
+import { hashId } from "../runtime/context/operation-id.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
 const lambdaContext = { awsRequestId: "prop", getRemainingTimeInMillis: () => 900_000 };

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BatchCompletionError, CallbackTimeoutError, ChildContextError } from "../runtime/errors.ts";
+import { BatchCompletionError, CallbackTimeoutError, ChildContextError } from "../runtime/context/errors.ts";
 import {
   BatchResult, deserializeBatchResult, encodeItemStatuses, parseBatchSummary,
   serializeBatchResult, summarizeBatchResult,
-} from "../runtime/batch-result.ts";
-import type { BatchItem, ErrorCodec } from "../runtime/batch-result.ts";
-import { CompletionReason } from "../runtime/completion.ts";
+} from "../runtime/batch/batch-result.ts";
+import type { BatchItem, ErrorCodec } from "../runtime/batch/batch-result.ts";
+import { CompletionReason } from "../runtime/batch/completion.ts";
 
 // A plain codec: enough to show the payload keeps type, message and cause chain.
 const codec: ErrorCodec = {

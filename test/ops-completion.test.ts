@@ -1,9 +1,9 @@
 // The seed's property 6 (map/parallel completion criteria) over random outcomes and configs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CompletionReason, ExecutionCounters, completeBatch, completionConfigProblem, continueBatch } from "../runtime/completion.ts";
-import type { CompletionConfig } from "../runtime/completion.ts";
-import { executeBatch } from "../runtime/concurrent-executor.ts";
+import { CompletionReason, ExecutionCounters, completeBatch, completionConfigProblem, continueBatch } from "../runtime/batch/completion.ts";
+import type { CompletionConfig } from "../runtime/batch/completion.ts";
+import { executeBatch } from "../runtime/batch/concurrent-executor.ts";
 
 const outcomes = fc.array(fc.boolean(), { minLength: 0, maxLength: 40 }); // true = success
 

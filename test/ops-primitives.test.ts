@@ -1,9 +1,9 @@
 // Item batching and createWaitStrategy: the pure parts under map and waitForCondition.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { batchItems } from "../runtime/item-batcher.ts";
-import { WaitForConditionError } from "../runtime/errors.ts";
-import { WAIT_STRATEGY_DEFAULTS, createWaitStrategy } from "../runtime/wait-strategy.ts";
+import { batchItems } from "../runtime/batch/item-batcher.ts";
+import { WaitForConditionError } from "../runtime/context/errors.ts";
+import { WAIT_STRATEGY_DEFAULTS, createWaitStrategy } from "../runtime/operations/wait-strategy.ts";
 
 describe("batchItems", () => {
   it("partitions items into consecutive groups within the limits, each index once and in order", () => {

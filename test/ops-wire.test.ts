@@ -7,7 +7,7 @@
 import * as official from "@aws/durable-execution-sdk-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as ours from "../runtime/index.ts";
-import type { OperationUpdate } from "../runtime/wire.ts";
+import type { OperationUpdate } from "../runtime/protocol/wire.ts";
 import type { EmulatorOptions, LambdaHandler } from "./support/emulator.ts";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 

@@ -5,9 +5,9 @@
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { ErrorCode, retryPresets, withDurableExecution } from "../runtime/index.ts";
-import { CheckpointBatcher, classifyCheckpointError } from "../runtime/checkpoint-batcher.ts";
-import { ExecutionState } from "../runtime/execution-state.ts";
-import type { CheckpointRequest, OperationUpdate } from "../runtime/wire.ts";
+import { CheckpointBatcher, classifyCheckpointError } from "../runtime/protocol/checkpoint-batcher.ts";
+import { ExecutionState } from "../runtime/protocol/execution-state.ts";
+import type { CheckpointRequest, OperationUpdate } from "../runtime/protocol/wire.ts";
 import { ARN, MemoryClient } from "./support/memory-client.ts";
 
 const update = (i: number, extra: Partial<OperationUpdate> = {}): OperationUpdate => ({

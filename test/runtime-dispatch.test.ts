@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { configureStep, context, DurableError, ErrorCode, retryPresets, sleep, step, withDurableExecution } from "../runtime/index.ts";
-import { NameRule, splitName } from "../runtime/arguments.ts";
+import { NameRule, splitName } from "../runtime/context/arguments.ts";
 import * as internal from "../runtime/internal.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 

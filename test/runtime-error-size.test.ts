@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fromErrorObject, StepError, toErrorObject, withDurableExecution } from "../runtime/index.ts";
-import { ERROR_OBJECT_LIMIT } from "../runtime/errors.ts";
+import { ERROR_OBJECT_LIMIT } from "../runtime/context/errors.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 
 beforeAll(startEmulator);

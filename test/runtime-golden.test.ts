@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { createRetryStrategy, JitterStrategy, withDurableExecution } from "../runtime/index.ts";
-import type { DurableExecutionInvocationOutput, Operation } from "../runtime/wire.ts";
+import type { DurableExecutionInvocationOutput, Operation } from "../runtime/protocol/wire.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
 const dir = new URL("./support/golden/", import.meta.url);

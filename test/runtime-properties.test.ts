@@ -9,10 +9,10 @@ import type { DurableContext } from "../runtime/index.ts";
 import {
   DurableError, ErrorCode, JitterStrategy, StepSemantics, createRetryStrategy, defaultSerdes, retryPresets, withDurableExecution,
 } from "../runtime/index.ts";
-import { CheckpointBatcher } from "../runtime/checkpoint-batcher.ts";
-import { durationToSeconds } from "../runtime/duration.ts";
-import { ExecutionState } from "../runtime/execution-state.ts";
-import type { OperationUpdate } from "../runtime/wire.ts";
+import { CheckpointBatcher } from "../runtime/protocol/checkpoint-batcher.ts";
+import { durationToSeconds } from "../runtime/context/duration.ts";
+import { ExecutionState } from "../runtime/protocol/execution-state.ts";
+import type { OperationUpdate } from "../runtime/protocol/wire.ts";
 import { ARN, MemoryClient } from "./support/memory-client.ts";
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex").slice(0, 16);

@@ -16,7 +16,7 @@ import type {
   GetExecutionStateRequest,
   Operation,
   OperationUpdate,
-} from "../../runtime/wire.ts";
+} from "../../runtime/protocol/wire.ts";
 
 export const ARN = "arn:aws:lambda:us-east-1:123456789012:function:test:$LATEST/durable-execution/run/1";
 const EXECUTION_ID = "execution-0000";

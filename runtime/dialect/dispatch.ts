@@ -1,0 +1,71 @@
+/**
+ * The call-site half of the contract with emitted code (runtime/SPEC.md): how a call inside a
+ * durable body becomes a step or a child context, and how a compiled durable function decides
+ * what it is when called (child of the current context, Lambda handler, or a clear error).
+ */
+import { requireContext, currentFrame } from "../context/current-context.ts";
+import { DurableError, ErrorCode } from "../context/errors.ts";
+import type { DurableMeta, Fn } from "./tags.ts";
+import { durableMeta, registerDurable, stepMeta } from "./tags.ts";
+import { isDurableInvocationEvent, withDurableExecution } from "./with-durable-execution.ts";
+
+// The durable function callDurable is about to enter. Set and cleared around one synchronous
+// call, so only that function's own entry sees it.
+let entering: Fn | undefined;
+
+export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  const ctx = requireContext(`The step "${name}"`);
+  return ctx.step(name, () => fn.apply(thisArg, args), stepMeta(fn)?.config);
+}
+
+export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  const ctx = requireContext(`The durable function "${name}"`);
+  return ctx.runInChildContext(name, () => {
+    entering = fn;
+    try {
+      return fn.apply(thisArg, args);
+    } finally {
+      entering = undefined;
+    }
+  });
+}
+
+export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  if (stepMeta(fn)) return callStep(name, fn, thisArg, args);
+  if (durableMeta(fn)) return callDurable(name, fn, thisArg, args);
+  return fn.apply(thisArg, args);
+}
+
+export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown>, impl: Fn, meta: DurableMeta): Promise<unknown> {
+  const list = Array.from(args);
+  if (entering === self) {
+    entering = undefined;
+    return impl.apply(thisArg, list);
+  }
+  const frame = currentFrame();
+  if (frame && !frame.inStep) return frame.context.runInChildContext(meta.name, () => impl.apply(thisArg, list));
+  if (frame?.inStep) {
+    return Promise.reject(new DurableError(
+      ErrorCode.INSIDE_STEP,
+      `The durable function "${meta.name}" was called inside a step. Steps cannot contain durable ` +
+        `operations; call it from the durable function itself (it then runs as a child context).`,
+    ));
+  }
+  if (isDurableInvocationEvent(list[0])) {
+    return withDurableExecution((input) => impl.call(thisArg, input))(list[0], list[1]);
+  }
+  return Promise.reject(new DurableError(
+    ErrorCode.NOT_DEPLOYED,
+    `The durable function "${meta.name}" was called directly, outside any durable execution. ` +
+      `Deploy it as a Lambda handler with DurableConfig (the service then invokes it), run it under ` +
+      `the local runner, or call it from another "use durable" function.`,
+  ));
+}
+
+export function durable<F extends Fn>(impl: F, meta: DurableMeta): F {
+  const wrapper = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return enterDurable(wrapper, this, args, impl, meta);
+  };
+  Object.defineProperty(wrapper, "name", { value: meta.name, configurable: true });
+  return registerDurable(wrapper as unknown as F, meta);
+}

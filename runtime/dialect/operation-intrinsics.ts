@@ -1,0 +1,79 @@
+/**
+ * Intrinsics for the operations of the runtime operations modules, imported from "use-durable":
+ * `createCallback`, `waitForCallback`, `invoke`, `waitForCondition`, `map`, `parallel`. Each finds
+ * the current context at run time and takes the parameters of the DurableContext method of the
+ * same name, so they work in code the compiler did not touch.
+ *
+ * One difference, on purpose: the callback intrinsics return JSON. The official SDK (and so
+ * `ctx.createCallback` / `ctx.waitForCallback`) hands back the payload string, which makes
+ * `if (!(await waitForCallback<boolean>(...)))` see "false", a truthy string. Here a payload that
+ * parses as JSON is returned parsed and anything else as the raw string, unless the call passes
+ * `serdes` or the handler set `configureSerdes({ defaultCallbackDeserializer })`.
+ */
+import type { BatchResult } from "../batch/batch-result.ts";
+import type { CreateCallbackConfig, CreateCallbackResult } from "../operations/callback.ts";
+import { requireContext } from "../context/current-context.ts";
+import type { DurableContextImpl } from "../context/durable-context.ts";
+import type { DurablePromise } from "../context/durable-promise.ts";
+import { passThroughSerdes } from "../context/execution.ts";
+import type { InvokeConfig } from "../operations/invoke.ts";
+import type { MapConfig, MapFunction } from "../batch/map.ts";
+import type { ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
+import type { WaitForCallbackConfig, WaitForCallbackSubmitter } from "../operations/wait-for-callback.ts";
+import { jsonOrRawSerdes } from "../context/serdes.ts";
+import type { WaitForConditionCheck, WaitForConditionConfig } from "../operations/wait-for-condition.ts";
+
+type AnyArgs = [any, ...any[]];
+
+export function createCallback<T = unknown>(name: string | undefined, config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
+export function createCallback<T = unknown>(config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
+export function createCallback<T>(...args: unknown[]): DurablePromise<CreateCallbackResult<T>> {
+  const ctx = requireContext("createCallback()");
+  return ctx.createCallback<T>(...(jsonByDefault(ctx, args, 0) as AnyArgs));
+}
+
+export function waitForCallback<T = unknown>(name: string | undefined, submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
+export function waitForCallback<T = unknown>(submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
+export function waitForCallback<T>(...args: unknown[]): DurablePromise<T> {
+  const ctx = requireContext("waitForCallback()");
+  return ctx.waitForCallback<T>(...(jsonByDefault(ctx, args, 1) as AnyArgs));
+}
+
+/**
+ * The arguments with `serdes: jsonOrRawSerdes` added to the config (the argument `configIndex`
+ * places after the optional name), unless a serdes was given or configured. A config that is not
+ * an object is left alone, so the call reports it as usual.
+ */
+function jsonByDefault(ctx: DurableContextImpl, args: unknown[], configIndex: number): unknown[] {
+  if (ctx.execution.callbackDeserializer !== passThroughSerdes) return args;
+  const at = (typeof args[0] === "string" || args[0] === undefined ? 1 : 0) + configIndex;
+  const config = args[at] as { serdes?: unknown } | undefined;
+  if (config !== undefined && (typeof config !== "object" || config === null || config.serdes !== undefined)) return args;
+  const out = [...args];
+  out[at] = { ...config, serdes: jsonOrRawSerdes };
+  return out;
+}
+
+export function invoke<O = unknown, I = unknown>(name: string, functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
+export function invoke<O = unknown, I = unknown>(functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
+export function invoke<O>(...args: unknown[]): DurablePromise<O> {
+  return requireContext("invoke()").invoke<O>(...(args as AnyArgs));
+}
+
+export function waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+export function waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+export function waitForCondition<T>(...args: unknown[]): DurablePromise<T> {
+  return requireContext("waitForCondition()").waitForCondition<T>(...(args as AnyArgs));
+}
+
+export function map<I, R>(name: string | undefined, items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
+export function map<I, R>(items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
+export function map<I, R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
+  return requireContext("map()").map<I, R>(...(args as AnyArgs));
+}
+
+export function parallel<R>(name: string | undefined, branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+export function parallel<R>(branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+export function parallel<R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
+  return requireContext("parallel()").parallel<R>(...(args as AnyArgs));
+}

@@ -1,0 +1,162 @@
+/**
+ * `withDurableExecution(handler, config?)`: the Lambda handler. Validates the event, picks the
+ * client (the event's, the config's, else @aws-sdk/client-lambda), loads the state, runs the
+ * handler in the root context raced against the lifecycle's termination, waits for queued
+ * checkpoints, and answers SUCCEEDED / FAILED / PENDING. Invocation-level faults are thrown so
+ * Lambda retries the invocation. It is the one module that knows every operation: it installs the
+ * context's operation table at load, so the context layer never imports the operations.
+ */
+import type { DurableExecutionClient } from "../protocol/client.ts";
+import { isDurableExecutionClient } from "../protocol/client.ts";
+import { runInContext } from "../context/current-context.ts";
+import type { DurableContext } from "../context/durable-context.ts";
+import { DurableContextImpl, installOperations } from "../context/durable-context.ts";
+import { DurableError, ErrorCode, toErrorObject } from "../context/errors.ts";
+import { Execution } from "../context/execution.ts";
+import { ExecutionState } from "../protocol/execution-state.ts";
+import type { LambdaClientLike } from "../protocol/lambda-client.ts";
+import { createLambdaDurableClient } from "../protocol/lambda-client.ts";
+import type { Termination } from "../context/lifecycle.ts";
+import { hashId } from "../context/operation-id.ts";
+import { utf8Bytes } from "../context/serdes.ts";
+import type { DurableExecutionInvocationInput, DurableExecutionInvocationOutput } from "../protocol/wire.ts";
+import { Limits, OperationAction, OperationType } from "../protocol/wire.ts";
+import { map } from "../batch/map.ts";
+import { parallel } from "../batch/parallel.ts";
+import { promiseCombinators } from "../batch/promise-combinators.ts";
+import { createCallback } from "../operations/callback.ts";
+import { runInChildContext } from "../operations/child-context.ts";
+import { invoke } from "../operations/invoke.ts";
+import { step } from "../operations/step.ts";
+import { waitForCallback } from "../operations/wait-for-callback.ts";
+import { waitForCondition } from "../operations/wait-for-condition.ts";
+import { wait } from "../operations/wait.ts";
+
+installOperations({ step, wait, runInChildContext, createCallback, waitForCallback, invoke, waitForCondition, map, parallel, promiseCombinators });
+
+export type DurableHandler<TEvent = any, TResult = any> = (event: TEvent, context: DurableContext) => Promise<TResult>;
+
+export type DurableLambdaHandler = (event: unknown, lambdaContext?: unknown) => Promise<DurableExecutionInvocationOutput>;
+
+export interface DurableExecutionConfig {
+  /** Used when the event carries no client (AWS's emulator injects one). */
+  durableExecutionClient?: DurableExecutionClient;
+  /** A configured LambdaClient (or anything with `send`) for the default client. */
+  client?: LambdaClientLike;
+}
+
+export function withDurableExecution<TEvent = any, TResult = any>(
+  handler: DurableHandler<TEvent, TResult>,
+  config: DurableExecutionConfig = {},
+): DurableLambdaHandler {
+  if (typeof handler !== "function") {
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `withDurableExecution(handler): handler must be an async function (event, context) => result, got ${typeof handler}.`);
+  }
+  return async (event, lambdaContext) => {
+    const input = validateEvent(event);
+    const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
+    const client = isDurableExecutionClient(injected)
+      ? injected
+      : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
+    const state = await ExecutionState.load(input, client);
+    const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
+    const root = new DurableContextImpl(execution);
+    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
+
+    const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));
+    const outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination = await Promise.race([
+      body.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })),
+      execution.lifecycle.termination,
+    ]);
+    try {
+      return await finish(execution, outcome);
+    } finally {
+      // Abandoned work (a suspended branch, a race's loser) must not checkpoint after the answer.
+      execution.lifecycle.terminate({ kind: "suspend", reason: "invocation answered" });
+      execution.batcher.stop();
+    }
+  };
+}
+
+async function finish(
+  execution: Execution,
+  outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination,
+): Promise<DurableExecutionInvocationOutput> {
+  if ("kind" in outcome) return fromTermination(outcome);
+  const fatal = !outcome.ok && DurableError.is(outcome.error) ? outcome.error.fatal : undefined;
+  if (!outcome.ok && fatal) execution.lifecycle.fail(outcome.error);
+  else {
+    try {
+      await Promise.race([execution.batcher.drain(), execution.lifecycle.termination]);
+    } catch {
+      // the batcher reported its failure to the lifecycle; handled below
+    }
+  }
+  // Once the handler has settled, only a failure can change the answer; a suspension decided
+  // meanwhile (a race's losing wait) no longer applies.
+  const ended = execution.lifecycle.terminated;
+  if (ended && ended.kind !== "suspend") return fromTermination(ended);
+  if (!outcome.ok) return { Status: "FAILED", Error: toErrorObject(outcome.error) };
+  const result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  if (utf8Bytes(result) <= Limits.RESPONSE_BYTES) return result === undefined ? { Status: "SUCCEEDED" } : { Status: "SUCCEEDED", Result: result };
+  // Too large for the Lambda response: record it on the EXECUTION operation instead.
+  try {
+    await execution.batcher.enqueue({
+      Id: hashId(`execution-result-${Date.now()}`),
+      Type: OperationType.EXECUTION,
+      Action: OperationAction.SUCCEED,
+      Payload: result,
+    });
+  } catch (error) {
+    return fromTermination(execution.lifecycle.terminated ?? { kind: "throw", error });
+  }
+  return { Status: "SUCCEEDED", Result: "" };
+}
+
+function fromTermination(termination: Termination): DurableExecutionInvocationOutput {
+  if (termination.kind === "suspend") return { Status: "PENDING" };
+  if (termination.kind === "failed") return { Status: "FAILED", Error: toErrorObject(termination.error) };
+  throw termination.error;
+}
+
+function parseInput(payload: string | undefined): unknown {
+  try {
+    return JSON.parse(payload ?? "{}");
+  } catch (cause) {
+    throw new DurableError(
+      ErrorCode.INVALID_EVENT,
+      `The execution's input is not JSON (ExecutionDetails.InputPayload starts ${JSON.stringify(String(payload).slice(0, 40))}). ` +
+        `Start durable executions with a JSON payload.`,
+      { cause, fatal: "invocation" },
+    );
+  }
+}
+
+export function isDurableInvocationEvent(event: unknown): event is DurableExecutionInvocationInput {
+  const e = event as Partial<DurableExecutionInvocationInput> | null;
+  return (
+    typeof e === "object" && e !== null &&
+    typeof e.DurableExecutionArn === "string" && typeof e.CheckpointToken === "string" &&
+    typeof e.InitialExecutionState === "object" && e.InitialExecutionState !== null
+  );
+}
+
+function validateEvent(event: unknown): DurableExecutionInvocationInput {
+  if (isDurableInvocationEvent(event)) {
+    const ops = event.InitialExecutionState.Operations;
+    if (ops === undefined || Array.isArray(ops)) return event;
+  }
+  const e = event as Record<string, unknown> | null;
+  const missing = ["DurableExecutionArn", "CheckpointToken", "InitialExecutionState"].filter(
+    (key) => typeof e !== "object" || e === null || e[key] === undefined || e[key] === null,
+  );
+  throw new DurableError(
+    ErrorCode.INVALID_EVENT,
+    `The Lambda event is not a durable execution invocation` +
+      (missing.length > 0 ? ` (missing ${missing.join(", ")})` : ` (a field has the wrong type)`) +
+      `. Durable handlers are invoked by the Lambda durable execution service: create the function ` +
+      `with DurableConfig and invoke it normally, or run it locally with the test runner. ` +
+      `To call the workflow's logic directly in a test, call the undecorated function instead.`,
+    { fatal: "invocation" },
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The checkpoint batcher. Everything enqueued in the same tick goes in one request (flushed on
+ * process.nextTick, never setImmediate); one request in flight at a time; a request holds at
+ * most 250 updates and ~750 KiB, and an EXECUTION update is always the last of its request. The
+ * token rotates from each response and the response's operations are merged into the state
+ * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
+ * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
+ */
+import type { DurableExecutionClient } from "./client.ts";
+import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
+import type { ExecutionState } from "./execution-state.ts";
+import type { OperationUpdate } from "./wire.ts";
+import { Limits, OperationType } from "./wire.ts";
+
+// Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
+const nextTick: (fn: () => void) => void = process.nextTick.bind(process);
+
+interface Queued {
+  update: OperationUpdate;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CheckpointBatcherOptions {
+  client: DurableExecutionClient;
+  arn: string;
+  token: string;
+  state: ExecutionState;
+  /** A request failed: the invocation must end with this error. */
+  onFailure: (error: CheckpointError) => void;
+  /** Checkpointing was closed by a response without a token; `terminal` if we asked for it. */
+  onClosed: (terminal: boolean) => void;
+  /** The queue drained and nothing is in flight. */
+  onIdle: () => void;
+  maxItems?: number;
+  maxBytes?: number;
+}
+
+export class CheckpointBatcher {
+  private readonly options: CheckpointBatcherOptions;
+  private readonly maxItems: number;
+  private readonly maxBytes: number;
+  private queue: Queued[] = [];
+  private inFlight: Queued[] | undefined;
+  private scheduled = false;
+  private token: string | undefined;
+  private failure: unknown;
+  private stopped = false;
+  private drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** Requests sent so far; tests and the bench read it. */
+  requests = 0;
+
+  constructor(options: CheckpointBatcherOptions) {
+    this.options = options;
+    this.token = options.token;
+    this.maxItems = options.maxItems ?? Limits.CHECKPOINT_BATCH_ITEMS;
+    this.maxBytes = options.maxBytes ?? Limits.CHECKPOINT_BATCH_BYTES;
+  }
+
+  get idle(): boolean {
+    return this.inFlight === undefined && this.queue.length === 0;
+  }
+
+  get closed(): boolean {
+    return this.token === undefined;
+  }
+
+  enqueue(update: OperationUpdate): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.token === undefined) return Promise.reject(closedError(update));
+    if (this.stopped) return new Promise<void>(() => {});
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ update, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Stops sending: the invocation has answered. Queued updates are dropped (their promises never
+   * settle, like any abandoned work), so nothing reaches the service after the output.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.queue = [];
+  }
+
+  /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
+  drain(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    nextTick(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private takeBatch(): Queued[] {
+    let count = 0;
+    let bytes = (this.token?.length ?? 0) + 100;
+    while (count < this.queue.length && count < this.maxItems) {
+      const update = this.queue[count]!.update;
+      bytes += jsonBytes(update) + 1; // and the comma between updates
+      if (count > 0 && bytes > this.maxBytes) break;
+      count++;
+      if (update.Type === OperationType.EXECUTION) break;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.queue.length === 0 || this.failure !== undefined || this.stopped) return;
+    const batch = this.takeBatch();
+    this.inFlight = batch;
+    this.requests++;
+    let response;
+    try {
+      response = await this.options.client.checkpoint({
+        DurableExecutionArn: this.options.arn,
+        CheckpointToken: this.token!,
+        Updates: batch.map((item) => item.update),
+      });
+    } catch (error) {
+      this.fail(classifyCheckpointError(error));
+      return;
+    }
+    this.inFlight = undefined;
+    this.token = response?.CheckpointToken || undefined;
+    this.options.state.merge(response?.NewExecutionState?.Operations);
+    for (const item of batch) item.resolve();
+    if (this.token === undefined) {
+      const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
+      for (const item of this.queue) item.reject(closedError(item.update));
+      this.queue = [];
+      this.options.onClosed(terminal);
+    }
+    if (this.queue.length > 0) {
+      this.schedule();
+      return;
+    }
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+    this.options.onIdle();
+  }
+
+  private fail(error: CheckpointError): void {
+    this.failure = error;
+    const pending = [...(this.inFlight ?? []), ...this.queue];
+    this.inFlight = undefined;
+    this.queue = [];
+    for (const item of pending) item.reject(error);
+    for (const waiter of this.drainWaiters) waiter.reject(error);
+    this.drainWaiters = [];
+    this.options.onFailure(error);
+  }
+}
+
+function closedError(update: OperationUpdate): DurableError {
+  return new DurableError(
+    ErrorCode.CHECKPOINT_CLOSED,
+    `Checkpointing is closed (the service returned no checkpoint token); the ${update.Type} ${update.Action} ` +
+      `update for operation ${update.Id} was not sent. This happens after the execution has ended.`,
+  );
+}
+
+/**
+ * Stale token, throttling, 5xx and network errors are the invocation's problem (thrown so Lambda
+ * retries it); any other 4xx is permanent and fails the execution.
+ */
+export function classifyCheckpointError(error: unknown): CheckpointError {
+  const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
+  const message = messageOf(error);
+  const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
+  const stale = /invalid checkpoint token/i.test(message);
+  const throttled = status === 429 || e?.name === "TooManyRequestsException";
+  if (!stale && !throttled && status !== undefined && status >= 400 && status < 500) {
+    return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
+  }
+  const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";
+  return new CheckpointError(`${where}. ${why} invocation is retried.`, "invocation", error);
+}
