@@ -1,0 +1,81 @@
+/**
+ * The only module that touches `node:sqlite`: opens the file (WAL, the durability pragma, a busy
+ * timeout), runs the schema's migrations, and runs a function in one `BEGIN IMMEDIATE` transaction.
+ * `node:sqlite` is loaded here, lazily, while exactly one warning is dropped: its
+ * ExperimentalWarning. Replacing the store means replacing this module and store.ts.
+ */
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { assertEngineNode } from "../node-version.ts";
+import { migrate } from "./schema.ts";
+
+export type Statement = StatementSync;
+export type Durability = "normal" | "full";
+
+export interface Database {
+  readonly path: string;
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  /** Runs `fn` in one transaction: all of its writes commit together, or none (it throws). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+type SqliteModule = typeof import("node:sqlite");
+let sqlite: SqliteModule | undefined;
+
+function loadSqlite(): SqliteModule {
+  if (sqlite) return sqlite;
+  assertEngineNode();
+  const emit = process.emitWarning;
+  process.emitWarning = function (this: typeof process, warning: string | Error, ...rest: unknown[]) {
+    const message = typeof warning === "string" ? warning : warning.message;
+    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type ?? (warning as Error).name;
+    if (type === "ExperimentalWarning" && message.startsWith("SQLite is an experimental feature")) return;
+    return (emit as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    sqlite = createRequire(import.meta.url)("node:sqlite") as SqliteModule;
+  } finally {
+    process.emitWarning = emit;
+  }
+  return sqlite;
+}
+
+export function openDatabase(path: string, durability: Durability = "normal"): Database {
+  const { DatabaseSync: Sqlite } = loadSqlite();
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db: DatabaseSync = new Sqlite(path);
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durability === "full" ? "FULL" : "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
+  let depth = 0;
+  const database: Database = {
+    path,
+    prepare: (sql) => db.prepare(sql),
+    exec: (sql) => db.exec(sql),
+    transaction<T>(fn: () => T): T {
+      if (depth > 0) return fn();
+      db.exec("BEGIN IMMEDIATE");
+      depth++;
+      try {
+        const value = fn();
+        db.exec("COMMIT");
+        return value;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      } finally {
+        depth--;
+      }
+    },
+    close: () => db.close(),
+  };
+  try {
+    migrate(database);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return database;
+}
