@@ -31,6 +31,8 @@ export class ServiceError extends Error {
   readonly status: number;
   readonly field: "message" | "Message";
   readonly $fault: "client" | "server";
+  /** As @aws-sdk/client-lambda's errors carry it: both SDKs classify checkpoint failures by it. */
+  readonly $metadata: { httpStatusCode: number };
 
   constructor(type: ServiceErrorType, message: string) {
     super(message);
@@ -40,6 +42,7 @@ export class ServiceError extends Error {
     this.status = kind.status;
     this.field = kind.field;
     this.$fault = kind.fault;
+    this.$metadata = { httpStatusCode: kind.status };
   }
 
   /** The JSON body the service sends with this error. */

@@ -126,8 +126,8 @@ export class DurableService {
     return this.run((tx) => endInvocation(tx, arn, invocationId, outcome, this.options.retry));
   }
 
-  readyExecutions(limit: number): ExecutionRecord[] {
-    return this.store.readyExecutions(limit);
+  readyExecutions(limit: number, functionName?: string): ExecutionRecord[] {
+    return this.store.readyExecutions(limit, functionName);
   }
 
   nextTimer(): TimerRecord | undefined {

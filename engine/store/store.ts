@@ -142,8 +142,12 @@ export class Store {
     ) as unknown as ExecutionRecord[];
   }
 
-  readyExecutions(limit: number): ExecutionRecord[] {
-    return this.sql("SELECT * FROM executions WHERE ready = 1 AND status = 'RUNNING' LIMIT ?").all(limit) as unknown as ExecutionRecord[];
+  readyExecutions(limit: number, functionName?: string): ExecutionRecord[] {
+    return (
+      functionName === undefined
+        ? this.sql("SELECT * FROM executions WHERE ready = 1 AND status = 'RUNNING' ORDER BY rowid LIMIT ?").all(limit)
+        : this.sql("SELECT * FROM executions WHERE ready = 1 AND status = 'RUNNING' AND functionName = ? ORDER BY rowid LIMIT ?").all(functionName, limit)
+    ) as unknown as ExecutionRecord[];
   }
 
   invokingExecutions(): ExecutionRecord[] {
