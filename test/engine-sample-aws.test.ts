@@ -1,12 +1,11 @@
 /**
- * Tests written against AWS's LocalDurableTestRunner (@aws/durable-execution-sdk-js-testing), in its
+ * Tests written for AWS's LocalDurableTestRunner (@aws/durable-execution-sdk-js-testing) and the official SDK, in their
  * own style. engine-sample-ours.test.ts is this file with only the import changed, and runs them on
  * use-durable/testing; it checks that the two files differ in nothing else.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withDurableExecution as officialDurable } from "@aws/durable-execution-sdk-js";
+import { createRetryStrategy, JitterStrategy, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner, OperationStatus, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
-import { createRetryStrategy, JitterStrategy, withDurableExecution } from "../runtime/index.ts";
 
 beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
@@ -77,7 +76,7 @@ describe("callbacks", () => {
 
   it("fails when the approver sends a failure", async () => {
     const runner = new LocalDurableTestRunner({
-      handlerFunction: officialDurable(async (_event, ctx) => {
+      handlerFunction: withDurableExecution(async (_event, ctx) => {
         const [promise] = await ctx.createCallback("cb");
         return promise;
       }),
@@ -96,8 +95,8 @@ describe("chained invokes", () => {
   it("invokes a registered durable function and a plain one", async () => {
     const runner = new LocalDurableTestRunner({
       handlerFunction: withDurableExecution(async (event: { n: number }, ctx) => {
-        const squared = await ctx.invoke<{ n: number }, number>("square", "square-fn", { n: event.n });
-        const label = await ctx.invoke<{ n: number }, string>("label", "label-fn", { n: squared });
+        const squared: number = await ctx.invoke("square", "square-fn", { n: event.n });
+        const label: string = await ctx.invoke("label", "label-fn", { n: squared });
         return label;
       }),
     });
