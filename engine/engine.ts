@@ -5,6 +5,9 @@
  */
 import type { ErrorObject } from "../runtime/protocol/wire.ts";
 import { EngineError, EngineErrorCode } from "./engine-error.ts";
+import type { Authenticator } from "./http/authenticator.ts";
+import type { HttpServer } from "./http/server.ts";
+import { startHttpServer } from "./http/server.ts";
 import type { FunctionCode, FunctionOptions, RegisteredFunction } from "./invoke/functions.ts";
 import { FunctionRegistry } from "./invoke/functions.ts";
 import { InProcessInvoker } from "./invoke/in-process-invoker.ts";
@@ -41,6 +44,7 @@ export class Engine {
   private readonly scheduler: Scheduler;
   private readonly inProcess: InProcessInvoker;
   private readonly extraInvokers: Array<{ accepts(fn: RegisteredFunction): boolean; invoker: Invoker }> = [];
+  private http: HttpServer | undefined;
   private closed = false;
 
   constructor(options: ResolvedEngineOptions) {
@@ -65,6 +69,36 @@ export class Engine {
   /** Starts the scheduler: interrupted invocations and due timers of a previous run are picked up. */
   begin(): void {
     this.scheduler.start();
+  }
+
+  /** Serves Lambda's HTTP API (on 127.0.0.1 unless told otherwise). */
+  async serve(options: { port?: number; host?: string; authenticator?: Authenticator } = {}): Promise<string> {
+    this.assertOpen();
+    if (this.http) return this.http.url;
+    this.http = await startHttpServer(
+      this.service,
+      {
+        describe: (name) => this.functions.describe(name),
+        start: (name, start) => this.start(name, start),
+        waitFor: (arn) => this.waitFor(arn),
+        callPlain: (name, payload) => {
+          const fn = this.functions.get(name)!;
+          return this.invokerFor(fn).callPlain(fn, payload, `http-${Date.now()}`);
+        },
+      },
+      {
+        port: options.port ?? this.options.http?.port ?? 0,
+        host: options.host ?? this.options.http?.host ?? "127.0.0.1",
+        ...(options.authenticator ? { authenticator: options.authenticator } : {}),
+        onError: (error) => process.emitWarning(`use-durable engine HTTP: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      },
+    );
+    return this.http.url;
+  }
+
+  /** The HTTP API's base URL, once serving (what AWS_ENDPOINT_URL_LAMBDA points at). */
+  get url(): string | undefined {
+    return this.http?.url;
   }
 
   /** Adds a place to run functions (the worker pool, for bundles). */
@@ -150,6 +184,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.http?.close();
     await this.scheduler.close();
     await Promise.allSettled(this.extraInvokers.map((entry) => entry.invoker.close()));
     await this.inProcess.close();
@@ -196,6 +231,12 @@ function alive(pid: number): boolean {
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   assertEngineNode();
   const engine = new Engine(resolveOptions(options));
+  try {
+    if (engine.options.http) await engine.serve();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   engine.begin();
   return engine;
 }
