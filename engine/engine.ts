@@ -13,6 +13,7 @@ import { FunctionRegistry } from "./invoke/functions.ts";
 import { InProcessInvoker } from "./invoke/in-process-invoker.ts";
 import type { Invoker } from "./invoke/invoker.ts";
 import { Scheduler } from "./invoke/scheduler.ts";
+import { WorkerPool } from "./invoke/worker-pool.ts";
 import { assertEngineNode } from "./node-version.ts";
 import type { EngineOptions, ResolvedEngineOptions } from "./options.ts";
 import { resolveOptions } from "./options.ts";
@@ -60,6 +61,12 @@ export class Engine {
       functions: this.functions,
     });
     this.inProcess = new InProcessInvoker(this.service);
+    // Bundles run in worker threads; the HTTP API starts when one of them talks to it over HTTP.
+    const workers = new WorkerPool(this.service, {
+      region: options.region,
+      endpoint: async () => this.url ?? (this.functions.all().some((fn) => fn.transport === "http" && "bundle" in fn.code) ? this.serve() : undefined),
+    });
+    this.addInvoker((fn) => "bundle" in fn.code, workers);
     this.scheduler = new Scheduler(this.service, this.functions, (fn) => this.invokerFor(fn), {
       onJump: (now) => this.store.transaction(() => this.store.setMeta("virtual_now_ms", String(now))),
       onError: (error) => process.emitWarning(`use-durable engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

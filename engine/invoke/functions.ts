@@ -48,6 +48,7 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class FunctionRegistry implements FunctionCatalog {
   private readonly functions = new Map<string, RegisteredFunction>();
+  private readonly replaced = new Map<string, RegisteredFunction[]>();
   private versions = 0;
 
   register(name: string, code: FunctionCode, options: FunctionOptions = {}, root = process.cwd()): RegisteredFunction {
@@ -78,8 +79,15 @@ export class FunctionRegistry implements FunctionCatalog {
       manifest: options.manifest === undefined ? undefined : resolve(root, options.manifest),
       version: ++this.versions,
     };
+    const previous = this.functions.get(name);
+    if (previous) this.replaced.set(name, [previous, ...(this.replaced.get(name) ?? [])]);
     this.functions.set(name, registered);
     return registered;
+  }
+
+  /** The registrations this name had before, newest first (what executions in flight were recorded by). */
+  earlier(name: string): RegisteredFunction[] {
+    return this.replaced.get(name) ?? [];
   }
 
   get(name: string): RegisteredFunction | undefined {

@@ -10,6 +10,7 @@ import { messageOf } from "../engine-error.ts";
 import type { Committed } from "../service/transaction.ts";
 import type { DurableService } from "../service/service.ts";
 import { newInvocationId } from "../service/tokens.ts";
+import { explainNonDeterminism } from "./call-sites.ts";
 import type { FunctionRegistry, RegisteredFunction } from "./functions.ts";
 import type { InvocationResult, Invoker } from "./invoker.ts";
 
@@ -107,7 +108,7 @@ export class Scheduler {
       .catch((error: unknown): InvocationResult => ({ failure: { ErrorType: "EngineError", ErrorMessage: messageOf(error) } }))
       .then((result) => {
         this.running.set(fn.name, (this.running.get(fn.name) ?? 1) - 1);
-        if (!this.closed) this.service.endInvocation(arn, invocationId, result);
+        if (!this.closed) this.service.endInvocation(arn, invocationId, this.explain(fn, result));
       })
       .catch((error: unknown) => this.events.onError?.(error))
       .finally(() => {
@@ -115,6 +116,15 @@ export class Scheduler {
         this.wake();
       });
     this.inFlight.add(run);
+  }
+
+  /** A non-determinism failure gets the two call sites when the builds' manifests are known. */
+  private explain(fn: RegisteredFunction, result: InvocationResult): InvocationResult {
+    if (!("output" in result)) return result;
+    const output = result.output as { Status?: string; Error?: { ErrorType?: string } } | null;
+    if (output?.Status !== "FAILED" || output.Error?.ErrorType !== "NonDeterministicExecutionError") return result;
+    const earlier = this.functions.earlier(fn.name).map((f) => f.manifest);
+    return { output: { ...output, Error: explainNonDeterminism(output.Error, fn.manifest, earlier) } };
   }
 
   private callPlain(call: ChainedRecord): void {
