@@ -67,6 +67,7 @@ export class Engine {
       endpoint: async () => this.url ?? (this.functions.all().some((fn) => fn.transport === "http" && "bundle" in fn.code) ? this.serve() : undefined),
     });
     this.addInvoker((fn) => "bundle" in fn.code, workers);
+    this.service.onCommit((committed) => this.onSettled(committed));
     this.scheduler = new Scheduler(this.service, this.functions, (fn) => this.invokerFor(fn), {
       onJump: (now) => this.store.transaction(() => this.store.setMeta("virtual_now_ms", String(now))),
       onError: (error) => process.emitWarning(`use-durable engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -154,21 +155,34 @@ export class Engine {
    */
   waitFor(arn: string): Promise<ExecutionView> {
     return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        try {
-          const view = this.service.getExecution(arn);
-          if (!TERMINAL.has(view.Status) || this.store.execution(arn)?.invocationId != null) return false;
-          resolve(view);
-        } catch (error) {
-          reject(error);
-        }
-        return true;
-      };
-      if (check()) return;
-      const off = this.service.onCommit((committed) => {
-        if (committed.changes.some((c) => c.arn === arn && c.execution.status !== "RUNNING") && check()) off();
-      });
+      const waiter = { resolve, reject };
+      if (this.settle(arn, [waiter])) return;
+      const list = this.waiters.get(arn);
+      if (list) list.push(waiter);
+      else this.waiters.set(arn, [waiter]);
     });
+  }
+
+  private readonly waiters = new Map<string, Array<{ resolve(view: ExecutionView): void; reject(error: unknown): void }>>();
+
+  /** Resolves the waiters of an execution that has ended; false while it runs. */
+  private settle(arn: string, waiters: Array<{ resolve(view: ExecutionView): void; reject(error: unknown): void }>): boolean {
+    try {
+      const view = this.service.getExecution(arn);
+      if (!TERMINAL.has(view.Status) || this.store.execution(arn)?.invocationId != null) return false;
+      for (const waiter of waiters) waiter.resolve(view);
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    }
+    return true;
+  }
+
+  private onSettled(committed: Committed): void {
+    for (const change of committed.changes) {
+      if (change.execution.status === "RUNNING") continue;
+      const waiting = this.waiters.get(change.arn);
+      if (waiting && this.settle(change.arn, waiting)) this.waiters.delete(change.arn);
+    }
   }
 
   /** Hears every committed change (operations, events, executions), after its commit. */
@@ -196,7 +210,7 @@ export class Engine {
     await Promise.allSettled(this.extraInvokers.map((entry) => entry.invoker.close()));
     await this.inProcess.close();
     this.unlock();
-    this.store.close();
+    await this.store.close();
   }
 
   private assertOpen(): void {
@@ -210,7 +224,7 @@ export class Engine {
     const holder = this.store.meta("lock");
     const pid = holder === undefined ? undefined : (JSON.parse(holder) as { pid: number }).pid;
     if (openFiles.has(path) || (pid !== undefined && pid !== process.pid && alive(pid))) {
-      this.store.close();
+      void this.store.close();
       throw new EngineError(EngineErrorCode.DB_BUSY, `${path} is in use by another engine (process ${pid ?? process.pid}). Stop it first, or give this engine another database.`);
     }
     openFiles.add(path);

@@ -16,23 +16,23 @@ import { Store } from "../engine/store/store.ts";
 const dir = mkdtempSync(join(tmpdir(), "ud-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a new file gets the schema at the current version, in WAL mode, and keeps its rows across a reopen", () => {
+test("a new file gets the schema at the current version, in WAL mode, and keeps its rows across a reopen", async () => {
   const path = join(dir, "a", "engine.db");
   const store = new Store(path);
   expect(store.db.prepare("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION });
   expect(store.db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
   store.transaction(() => store.setMeta("k", "v"));
-  store.close();
+  await store.close();
   const again = new Store(path);
   expect(again.meta("k")).toBe("v");
-  again.close();
+  await again.close();
 });
 
-test("a database written by a newer version is refused, untouched", () => {
+test("a database written by a newer version is refused, untouched", async () => {
   const path = join(dir, "newer.db");
   const db = openDatabase(path);
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 4}`);
-  db.close();
+  await db.close();
   expect(() => new Store(path)).toThrow(
     expect.objectContaining({ code: "UD_ENGINE_DB_NEWER", message: expect.stringMatching(/newer use-durable \(schema \d+; this version knows up to \d+\)\. Upgrade use-durable/) }),
   );
@@ -59,7 +59,7 @@ test("Node older than 22.13 is refused with a message that says what to do", () 
 test("only node:sqlite's ExperimentalWarning is silenced", () => {
   const script = `
     import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, "../engine/store/database.ts"))};
-    openDatabase(":memory:").close();
+    await openDatabase(":memory:").close();
     process.emitWarning("another experiment", "ExperimentalWarning");
   `;
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });

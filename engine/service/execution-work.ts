@@ -20,6 +20,8 @@ export class ExecutionWork {
   readonly now: number;
   private readonly changes: Partial<ExecutionRecord> = {};
   private readonly operations = new Map<string, StoredOperation>();
+  /** Operations read or written in this command, with their creation order (null: not stored). */
+  private readonly rows = new Map<string, { ord: number; operation: StoredOperation } | null>();
   private readonly events: StoredEvent[] = [];
   private bumped = false;
   private readonly onTimers: () => void;
@@ -50,17 +52,26 @@ export class ExecutionWork {
   }
 
   operation(id: string): StoredOperation | undefined {
-    return this.operations.get(id) ?? this.store.operation(this.arn, id)?.operation;
+    return this.row(id)?.operation;
+  }
+
+  private row(id: string): { ord: number; operation: StoredOperation } | null {
+    let row = this.rows.get(id);
+    if (row === undefined) {
+      row = this.store.operation(this.arn, id) ?? null;
+      this.rows.set(id, row);
+    }
+    return row;
   }
 
   putOperation(operation: StoredOperation): void {
-    const existing = this.store.operation(this.arn, operation.Id);
-    let ord = existing?.ord;
+    let ord = this.row(operation.Id)?.ord;
     if (ord === undefined) {
       ord = this.execution.nextOrd;
       this.set("nextOrd", ord + 1);
     }
     this.store.putOperation(this.arn, ord, this.seq, operation);
+    this.rows.set(operation.Id, { ord, operation });
     this.operations.set(operation.Id, operation);
   }
 

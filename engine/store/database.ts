@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { assertEngineNode } from "../node-version.ts";
 import { migrate } from "./schema.ts";
+import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export type Statement = StatementSync;
 export type Durability = "normal" | "full";
@@ -20,7 +21,7 @@ export interface Database {
   exec(sql: string): void;
   /** Runs `fn` in one transaction: all of its writes commit together, or none (it throws). */
   transaction<T>(fn: () => T): T;
-  close(): void;
+  close(): Promise<void>;
 }
 
 type SqliteModule = typeof import("node:sqlite");
@@ -48,28 +49,36 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
   const { DatabaseSync: Sqlite } = loadSqlite();
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db: DatabaseSync = new Sqlite(path);
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durability === "full" ? "FULL" : "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durability === "full" ? "FULL" : "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536;`);
+  // A file's WAL is checkpointed by another thread (wal-checkpointer.ts), never in a request.
+  if (path !== ":memory:") db.exec("PRAGMA wal_autocheckpoint = 0");
   let depth = 0;
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
   const database: Database = {
     path,
     prepare: (sql) => db.prepare(sql),
     exec: (sql) => db.exec(sql),
     transaction<T>(fn: () => T): T {
       if (depth > 0) return fn();
-      db.exec("BEGIN IMMEDIATE");
+      begin.run();
       depth++;
       try {
         const value = fn();
-        db.exec("COMMIT");
+        commit.run();
         return value;
       } catch (error) {
-        db.exec("ROLLBACK");
+        rollback.run();
         throw error;
       } finally {
         depth--;
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      await checkpointer?.stop();
+      db.close();
+    },
   };
   try {
     migrate(database);
@@ -77,5 +86,6 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
     db.close();
     throw error;
   }
+  const checkpointer = path === ":memory:" ? undefined : startWalCheckpointer(path);
   return database;
 }

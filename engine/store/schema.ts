@@ -10,7 +10,8 @@ import type { Database } from "./database.ts";
 const STEPS: readonly string[] = [
   `
   CREATE TABLE executions (
-    arn TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    arn TEXT NOT NULL UNIQUE,
     functionName TEXT NOT NULL,
     name TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -40,20 +41,20 @@ const STEPS: readonly string[] = [
   CREATE INDEX executions_ready ON executions (ready) WHERE ready = 1;
   CREATE INDEX executions_invoking ON executions (invocationId) WHERE invocationId IS NOT NULL;
   CREATE TABLE operations (
-    arn TEXT NOT NULL,
-    id TEXT NOT NULL,
+    execution INTEGER NOT NULL,
     ord INTEGER NOT NULL,
+    id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (arn, id)
+    PRIMARY KEY (execution, ord)
   ) WITHOUT ROWID;
-  CREATE INDEX operations_by_ord ON operations (arn, ord);
-  CREATE INDEX operations_by_seq ON operations (arn, seq);
+  CREATE UNIQUE INDEX operations_by_id ON operations (execution, id);
+  CREATE INDEX operations_by_seq ON operations (execution, seq);
   CREATE TABLE events (
-    arn TEXT NOT NULL,
+    execution INTEGER NOT NULL,
     eventId INTEGER NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (arn, eventId)
+    PRIMARY KEY (execution, eventId)
   ) WITHOUT ROWID;
   CREATE TABLE timers (
     arn TEXT NOT NULL,

@@ -84,10 +84,13 @@ const EXECUTION_COLUMNS = [
   "executionOpId", "seq", "nextOrd", "lastEventId", "token", "tokenSeq", "invocationToken", "deliveredSeq",
   "ready", "invocationId", "invocationStartMs", "failedAttempts", "parentArn", "parentOpId",
 ] as const;
+const COLUMNS = EXECUTION_COLUMNS.join(", ");
 
 export class Store {
   readonly db: Database;
   private readonly statements = new Map<string, Statement>();
+  /** Operations and events are keyed by the execution's row id, not its (long) ARN: smaller pages. */
+  private readonly rowIds = new Map<string, number>();
 
   constructor(path: string, durability?: Durability) {
     this.db = openDatabase(path, durability);
@@ -97,8 +100,8 @@ export class Store {
     return this.db.transaction(fn);
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return this.db.close();
   }
 
   private sql(text: string): Statement {
@@ -119,11 +122,20 @@ export class Store {
   }
 
   execution(arn: string): ExecutionRecord | undefined {
-    return this.sql("SELECT * FROM executions WHERE arn = ?").get(arn) as ExecutionRecord | undefined;
+    return this.sql(`SELECT ${COLUMNS} FROM executions WHERE arn = ?`).get(arn) as ExecutionRecord | undefined;
+  }
+
+  private rowId(arn: string): number {
+    let id = this.rowIds.get(arn);
+    if (id === undefined) {
+      id = (this.sql("SELECT id FROM executions WHERE arn = ?").get(arn) as { id: number } | undefined)?.id ?? -1;
+      if (id !== -1) this.rowIds.set(arn, id);
+    }
+    return id;
   }
 
   executionByName(functionName: string, name: string): ExecutionRecord | undefined {
-    return this.sql("SELECT * FROM executions WHERE functionName = ? AND name = ?").get(functionName, name) as ExecutionRecord | undefined;
+    return this.sql(`SELECT ${COLUMNS} FROM executions WHERE functionName = ? AND name = ?`).get(functionName, name) as ExecutionRecord | undefined;
   }
 
   /** Writes the given columns of one execution. */
@@ -137,7 +149,7 @@ export class Store {
   }
 
   listExecutions(functionName: string, reverse: boolean): ExecutionRecord[] {
-    return this.sql(`SELECT * FROM executions WHERE functionName = ? ORDER BY startMs ${reverse ? "DESC" : "ASC"}, rowid ${reverse ? "DESC" : "ASC"}`).all(
+    return this.sql(`SELECT ${COLUMNS} FROM executions WHERE functionName = ? ORDER BY startMs ${reverse ? "DESC" : "ASC"}, id ${reverse ? "DESC" : "ASC"}`).all(
       functionName,
     ) as unknown as ExecutionRecord[];
   }
@@ -145,48 +157,62 @@ export class Store {
   readyExecutions(limit: number, functionName?: string): ExecutionRecord[] {
     return (
       functionName === undefined
-        ? this.sql("SELECT * FROM executions WHERE ready = 1 AND status = 'RUNNING' ORDER BY rowid LIMIT ?").all(limit)
-        : this.sql("SELECT * FROM executions WHERE ready = 1 AND status = 'RUNNING' AND functionName = ? ORDER BY rowid LIMIT ?").all(functionName, limit)
+        ? this.sql(`SELECT ${COLUMNS} FROM executions WHERE ready = 1 AND status = 'RUNNING' ORDER BY id LIMIT ?`).all(limit)
+        : this.sql(`SELECT ${COLUMNS} FROM executions WHERE ready = 1 AND status = 'RUNNING' AND functionName = ? ORDER BY id LIMIT ?`).all(functionName, limit)
     ) as unknown as ExecutionRecord[];
   }
 
   invokingExecutions(): ExecutionRecord[] {
-    return this.sql("SELECT * FROM executions WHERE invocationId IS NOT NULL").all() as unknown as ExecutionRecord[];
+    return this.sql(`SELECT ${COLUMNS} FROM executions WHERE invocationId IS NOT NULL`).all() as unknown as ExecutionRecord[];
   }
 
   // operations
 
   operation(arn: string, id: string): OperationRow | undefined {
-    const row = this.sql("SELECT id, ord, seq, body FROM operations WHERE arn = ? AND id = ?").get(arn, id) as RawOperationRow | undefined;
+    const row = this.sql("SELECT id, ord, seq, body FROM operations WHERE execution = ? AND id = ?").get(this.rowId(arn), id) as RawOperationRow | undefined;
     return row && toOperationRow(row);
   }
 
+  /** Writes an operation: a new one at creation order `ord`, an existing one (same ord) replaced. */
   putOperation(arn: string, ord: number, seq: number, operation: StoredOperation): void {
-    this.sql("INSERT OR REPLACE INTO operations (arn, id, ord, seq, body) VALUES (?, ?, ?, ?, ?)").run(arn, operation.Id, ord, seq, JSON.stringify(operation));
+    this.sql("INSERT INTO operations (execution, ord, id, seq, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (execution, ord) DO UPDATE SET seq = excluded.seq, body = excluded.body").run(
+      this.rowId(arn), ord, operation.Id, seq, JSON.stringify(operation),
+    );
   }
 
   /** Every operation in creation order. */
   operations(arn: string): OperationRow[] {
-    return (this.sql("SELECT id, ord, seq, body FROM operations WHERE arn = ? ORDER BY ord").all(arn) as unknown as RawOperationRow[]).map(toOperationRow);
+    return (this.sql("SELECT id, ord, seq, body FROM operations WHERE execution = ? ORDER BY ord").all(this.rowId(arn)) as unknown as RawOperationRow[]).map(toOperationRow);
   }
 
   /** Operations changed after `seq`, in creation order. */
   operationsChangedAfter(arn: string, seq: number): OperationRow[] {
-    return (this.sql("SELECT id, ord, seq, body FROM operations WHERE arn = ? AND seq > ? ORDER BY ord").all(arn, seq) as unknown as RawOperationRow[]).map(
-      toOperationRow,
+    return (
+      this.sql("SELECT id, ord, seq, body FROM operations WHERE execution = ? AND seq > ? ORDER BY ord").all(this.rowId(arn), seq) as unknown as RawOperationRow[]
+    ).map(toOperationRow);
+  }
+
+  /** Whether the execution waits on anything the service will deliver: a wait, callback, chained invoke or step retry. */
+  hasPendingOperation(arn: string): boolean {
+    return (
+      this.sql(
+        `SELECT 1 FROM operations WHERE execution = ? AND (
+           (json_extract(body, '$.Status') = 'STARTED' AND json_extract(body, '$.Type') IN ('WAIT', 'CALLBACK', 'CHAINED_INVOKE'))
+           OR (json_extract(body, '$.Status') = 'PENDING' AND json_extract(body, '$.Type') = 'STEP')) LIMIT 1`,
+      ).get(this.rowId(arn)) !== undefined
     );
   }
 
   // events
 
   appendEvent(arn: string, event: StoredEvent): void {
-    this.sql("INSERT INTO events (arn, eventId, body) VALUES (?, ?, ?)").run(arn, event.EventId, JSON.stringify(event));
+    this.sql("INSERT INTO events (execution, eventId, body) VALUES (?, ?, ?)").run(this.rowId(arn), event.EventId, JSON.stringify(event));
   }
 
   events(arn: string, afterId: number, limit: number, reverse: boolean): StoredEvent[] {
     const rows = reverse
-      ? this.sql("SELECT body FROM events WHERE arn = ? AND eventId < ? ORDER BY eventId DESC LIMIT ?").all(arn, afterId, limit)
-      : this.sql("SELECT body FROM events WHERE arn = ? AND eventId > ? ORDER BY eventId LIMIT ?").all(arn, afterId, limit);
+      ? this.sql("SELECT body FROM events WHERE execution = ? AND eventId < ? ORDER BY eventId DESC LIMIT ?").all(this.rowId(arn), afterId, limit)
+      : this.sql("SELECT body FROM events WHERE execution = ? AND eventId > ? ORDER BY eventId LIMIT ?").all(this.rowId(arn), afterId, limit);
     return (rows as Array<{ body: string }>).map((r) => JSON.parse(r.body) as StoredEvent);
   }
 
@@ -225,17 +251,6 @@ export class Store {
 
   callback(callbackId: string): CallbackRecord | undefined {
     return this.sql("SELECT arn, opId, heartbeatSeconds FROM callbacks WHERE callbackId = ?").get(callbackId) as CallbackRecord | undefined;
-  }
-
-  /** Whether the execution waits on anything the service will deliver: a wait, callback, chained invoke or step retry. */
-  hasPendingOperation(arn: string): boolean {
-    return (
-      this.sql(
-        `SELECT 1 FROM operations WHERE arn = ? AND (
-           (json_extract(body, '$.Status') = 'STARTED' AND json_extract(body, '$.Type') IN ('WAIT', 'CALLBACK', 'CHAINED_INVOKE'))
-           OR (json_extract(body, '$.Status') = 'PENDING' AND json_extract(body, '$.Type') = 'STEP')) LIMIT 1`,
-      ).get(arn) !== undefined
-    );
   }
 
   // client tokens
