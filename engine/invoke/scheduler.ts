@@ -164,7 +164,7 @@ export class Scheduler {
     if (this.idleCheck) clearImmediate(this.idleCheck);
     this.idleCheck = setImmediate(() => {
       this.idleCheck = undefined;
-      if (this.closed || this.busy || this.scheduled || this.service.readyExecutions(1).some((e) => this.functions.get(e.functionName))) return;
+      if (this.closed || this.busy || this.scheduled || this.service.readyExecutions(100).some((e) => this.functions.get(e.functionName))) return;
       if (turns > 1) return this.checkIdle(next, turns - 1);
       const current = this.service.nextTimer();
       if (!current || current.dueMs !== next.dueMs) return this.wake();
