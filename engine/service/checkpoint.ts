@@ -56,6 +56,7 @@ export function checkpoint(tx: Transaction, request: CheckpointRequest, env: Che
 }
 
 function answer(work: ExecutionWork, token: string | null, fromSeq: number): CheckpointResult {
+  work.flush();
   const operations = work.store.operationsChangedAfter(work.arn, fromSeq).map((row) => row.operation);
   return token === null ? { NewExecutionState: { Operations: operations } } : { CheckpointToken: token, NewExecutionState: { Operations: operations } };
 }

@@ -121,6 +121,7 @@ export function stopExecution(tx: Transaction, arn: string, error: ErrorObject |
 
 /** Stops the running child executions of a stopped or cancelled caller. */
 export function stopChildren(tx: Transaction, work: ExecutionWork): void {
+  work.flush();
   for (const row of tx.store.operations(work.arn)) {
     if (row.operation.Type !== "CHAINED_INVOKE" || row.operation.Status !== "STARTED") continue;
     const chained = tx.store.chained(work.arn, row.id);

@@ -64,15 +64,28 @@ export class ExecutionWork {
     return row;
   }
 
+  /** Writes an operation (once per command, at flush: a START and a SUCCEED in one request are one write). */
   putOperation(operation: StoredOperation): void {
     let ord = this.row(operation.Id)?.ord;
     if (ord === undefined) {
       ord = this.execution.nextOrd;
       this.set("nextOrd", ord + 1);
     }
-    this.store.putOperation(this.arn, ord, this.seq, operation);
+    void this.seq; // takes this command's change number (once)
     this.rows.set(operation.Id, { ord, operation });
     this.operations.set(operation.Id, operation);
+    this.unwritten.add(operation.Id);
+  }
+
+  private readonly unwritten = new Set<string>();
+
+  /** Writes the operations changed so far; reads of the store's operation lists come after it. */
+  flush(): void {
+    for (const id of this.unwritten) {
+      const row = this.rows.get(id)!;
+      this.store.putOperation(this.arn, row.ord, this.execution.seq, row.operation);
+    }
+    this.unwritten.clear();
   }
 
   appendEvent(draft: EventDraft | undefined): void {
@@ -112,6 +125,7 @@ export class ExecutionWork {
   }
 
   commit(): ExecutionChange {
+    this.flush();
     this.store.updateExecution(this.arn, this.changes);
     return { arn: this.arn, execution: this.execution, operations: [...this.operations.values()], events: this.events };
   }

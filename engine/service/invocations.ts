@@ -33,6 +33,7 @@ export function beginInvocation(tx: Transaction, arn: string, invocationId: stri
   const work = tx.work(arn);
   const e = work.execution;
   if (e.status !== "RUNNING" || e.invocationId !== null) return undefined;
+  work.flush();
   const updatedOperationIds = tx.store.operationsChangedAfter(arn, e.deliveredSeq).map((row) => row.id);
   const token = newCheckpointToken();
   work.set("token", token);
@@ -95,6 +96,7 @@ export function endInvocation(tx: Transaction, arn: string, invocationId: string
     return true;
   }
   work.set("failedAttempts", 0);
+  work.flush();
   if (answer.Status === "SUCCEEDED") {
     endExecution(tx, work, "SUCCEEDED", answer.Result === undefined ? {} : { result: answer.Result });
   } else if (answer.Status === "FAILED") {
