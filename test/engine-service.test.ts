@@ -73,6 +73,26 @@ describe("checkpoint tokens", () => {
   });
 });
 
+describe("group commit", () => {
+  test("requests committed together are each all or nothing: a refused one leaves no write, the others stand", () => {
+    const { service, arn, token, history } = setup();
+    const other = service.startExecution({ functionName: "fn", input: "2", timeoutSeconds: 3600 }).execution.arn;
+    const otherToken = service.beginInvocation(other, "inv-o")!.checkpointToken;
+    const [ok, refused, stale] = service.checkpointGroup([
+      { DurableExecutionArn: arn, CheckpointToken: token(), Updates: [step("a", "START"), step("a", "SUCCEED", { Payload: "1" })] },
+      { DurableExecutionArn: other, CheckpointToken: otherToken, Updates: [step("b", "START"), step("b", "FAIL", { Payload: "not allowed" })] },
+      { DurableExecutionArn: arn, CheckpointToken: token(), Updates: [step("c", "START")] },
+    ]);
+    expect(ok).toMatchObject({ value: { NewExecutionState: { Operations: [expect.objectContaining({ Id: "a", Status: "SUCCEEDED" })] } } });
+    expect(refused).toMatchObject({ error: expect.objectContaining({ message: "Cannot provide a Payload for FAIL action." }) });
+    expect(stale).toMatchObject({ error: expect.objectContaining({ message: "Invalid checkpoint token" }) });
+    expect(history().map(([type]) => type)).toEqual(["ExecutionStarted", "StepStarted", "StepSucceeded"]);
+    expect(service.getHistory({ DurableExecutionArn: other }).Events.map((e) => e.EventType)).toEqual(["ExecutionStarted"]);
+    // The refused request did not consume its token.
+    expect(service.checkpoint({ DurableExecutionArn: other, CheckpointToken: otherToken, Updates: [] }).CheckpointToken).toBeDefined();
+  });
+});
+
 describe("validation", () => {
   const cases: Array<[string, OperationUpdate[], RegExp]> = [
     ["two EXECUTION updates", [{ Id: "e", Type: "EXECUTION", Action: "SUCCEED" }, { Id: "e2", Type: "EXECUTION", Action: "SUCCEED" }], /multiple EXECUTION/],

@@ -20,13 +20,38 @@ export class InProcessInvoker implements Invoker {
     this.service = service;
   }
 
+  private pending: Array<{ request: CheckpointRequest; resolve(value: unknown): void; reject(error: unknown): void }> = [];
+
+  /**
+   * Checkpoints made in the same microtask turn (concurrent executions' batchers flush on the same
+   * tick) are committed together: one transaction, a savepoint each.
+   */
+  private checkpoint(request: CheckpointRequest): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ request, resolve, reject }) > 1) return;
+      queueMicrotask(() => {
+        const batch = this.pending;
+        this.pending = [];
+        let outcomes: Array<{ value: unknown } | { error: unknown }>;
+        try {
+          outcomes = this.service.checkpointGroup(batch.map((b) => b.request));
+        } catch (error) {
+          outcomes = batch.map(() => ({ error }));
+        }
+        batch.forEach((b, i) => {
+          const outcome = outcomes[i]!;
+          if ("value" in outcome) b.resolve(withTimes(outcome.value, "date"));
+          else b.reject(outcome.error);
+        });
+      });
+    });
+  }
+
   /** The durable client an in-process handler gets on its event. */
   client() {
     const service = this.service;
     return {
-      async checkpoint(request: unknown) {
-        return withTimes(service.checkpoint(request as CheckpointRequest), "date");
-      },
+      checkpoint: (request: unknown) => this.checkpoint(request as CheckpointRequest),
       async getExecutionState(request: unknown) {
         return withTimes(service.getExecutionState(request as GetExecutionStateRequest), "date");
       },

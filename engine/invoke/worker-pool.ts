@@ -20,6 +20,20 @@ import type { InvocationResult, Invoker, PlainResult } from "./invoker.ts";
 import { timedOut } from "./invoker.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
+function attempt(fn: () => unknown): { value: unknown } | { error: unknown } {
+  try {
+    return { value: fn() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function reply(call: number, outcome: { value: unknown } | { error: unknown }): ToWorker {
+  if ("value" in outcome) return { type: "reply", call, result: withTimes(outcome.value, "date") };
+  const e = outcome.error as Error;
+  return { type: "reply", call, error: { name: e.name, message: e.message, ...(outcome.error instanceof ServiceError ? { status: outcome.error.status } : {}) } };
+}
+
 const ENTRY = new URL(`./worker-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 const IDLE_MS = 60_000;
 
@@ -98,20 +112,34 @@ export class WorkerPool implements Invoker {
     });
   }
 
-  /** The worker's durable client calls, answered by the service (Dates, as an SDK response has them). */
-  private answer(worker: Worker, reply: Extract<FromWorker, { type: "call" }>): void {
-    let message: ToWorker;
-    try {
-      const result =
-        reply.method === "checkpoint"
-          ? this.service.checkpoint(reply.request as CheckpointRequest)
-          : this.service.getExecutionState(reply.request as GetExecutionStateRequest);
-      message = { type: "reply", call: reply.call, result: withTimes(result, "date") };
-    } catch (error) {
-      const e = error as Error;
-      message = { type: "reply", call: reply.call, error: { name: e.name, message: e.message, ...(error instanceof ServiceError ? { status: error.status } : {}) } };
+  private calls: Array<{ worker: Worker; call: Extract<FromWorker, { type: "call" }> }> = [];
+  private flushing = false;
+
+  /**
+   * The workers' durable client calls, answered by the service (Dates, as an SDK response has
+   * them). Checkpoints that arrive in the same turn of the event loop are committed together (one
+   * transaction, a savepoint each): the commit is most of a checkpoint's cost.
+   */
+  private answer(worker: Worker, call: Extract<FromWorker, { type: "call" }>): void {
+    if (call.method === "getExecutionState") {
+      const outcome = attempt(() => this.service.getExecutionState(call.request as GetExecutionStateRequest));
+      return worker.postMessage(reply(call.call, outcome));
     }
-    worker.postMessage(message);
+    this.calls.push({ worker, call });
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      const batch = this.calls;
+      this.calls = [];
+      let outcomes: Array<{ value: unknown } | { error: unknown }>;
+      try {
+        outcomes = this.service.checkpointGroup(batch.map((b) => b.call.request as CheckpointRequest));
+      } catch (error) {
+        outcomes = batch.map(() => ({ error }));
+      }
+      batch.forEach((b, i) => b.worker.postMessage(reply(b.call.call, outcomes[i]!)));
+    });
   }
 
   private async take(fn: RegisteredFunction): Promise<Slot> {

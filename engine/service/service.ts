@@ -21,7 +21,7 @@ import { getExecution, getHistory, getState, listExecutions } from "./queries.ts
 import { invalidParameter, notFound } from "./service-error.ts";
 import { fireTimer } from "./timers.ts";
 import type { Committed, Transaction } from "./transaction.ts";
-import { runTransaction } from "./transaction.ts";
+import { runGrouped, runTransaction } from "./transaction.ts";
 
 export interface ServiceOptions {
   region: string;
@@ -72,6 +72,17 @@ export class DurableService {
 
   checkpoint(request: CheckpointRequest): CheckpointResult {
     return this.run((tx) => checkpoint(tx, request, { region: this.options.region, functions: this.options.functions }));
+  }
+
+  /**
+   * Checkpoint requests that arrived together, committed as one transaction (each under its own
+   * savepoint, so each is still all or nothing); the answers in the requests' order.
+   */
+  checkpointGroup(requests: readonly CheckpointRequest[]): Array<{ value: CheckpointResult } | { error: unknown }> {
+    const env = { region: this.options.region, functions: this.options.functions };
+    const { outcomes, committed } = runGrouped(this.store, this.clock, requests.map((request) => (tx: Transaction) => checkpoint(tx, request, env)));
+    for (const listener of this.listeners) listener(committed);
+    return outcomes;
   }
 
   getExecutionState(request: GetExecutionStateRequest) {

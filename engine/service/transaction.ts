@@ -54,3 +54,29 @@ export function runTransaction<T>(store: Store, clock: Clock, fn: (tx: Transacti
     return { value, committed: tx.commit() };
   });
 }
+
+/**
+ * Several commands in one transaction (group commit), each under its own savepoint: a command that
+ * throws leaves no write behind and the others still commit; nothing is answered before the commit.
+ */
+export function runGrouped<T>(store: Store, clock: Clock, fns: ReadonlyArray<(tx: Transaction) => T>): { outcomes: Array<{ value: T } | { error: unknown }>; committed: Committed } {
+  return store.transaction(() => {
+    const committed: Committed = { changes: [], plainCalls: [], timersChanged: false };
+    const outcomes = fns.map((fn) => {
+      try {
+        return store.db.savepoint(() => {
+          const tx = new Transaction(store, clock);
+          const value = fn(tx);
+          const done = tx.commit();
+          committed.changes.push(...done.changes);
+          committed.plainCalls.push(...done.plainCalls);
+          committed.timersChanged ||= done.timersChanged;
+          return { value };
+        });
+      } catch (error) {
+        return { error };
+      }
+    });
+    return { outcomes, committed };
+  });
+}

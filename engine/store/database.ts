@@ -21,6 +21,8 @@ export interface Database {
   exec(sql: string): void;
   /** Runs `fn` in one transaction: all of its writes commit together, or none (it throws). */
   transaction<T>(fn: () => T): T;
+  /** Inside a transaction: `fn`'s writes are undone if it throws, and the transaction goes on. */
+  savepoint<T>(fn: () => T): T;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,9 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
+  const savepoint = db.prepare("SAVEPOINT request");
+  const release = db.prepare("RELEASE request");
+  const undo = db.prepare("ROLLBACK TO request");
   const database: Database = {
     path,
     prepare: (sql) => db.prepare(sql),
@@ -73,6 +78,18 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
         throw error;
       } finally {
         depth--;
+      }
+    },
+    savepoint<T>(fn: () => T): T {
+      savepoint.run();
+      try {
+        const value = fn();
+        release.run();
+        return value;
+      } catch (error) {
+        undo.run();
+        release.run();
+        throw error;
       }
     },
     close: async () => {
