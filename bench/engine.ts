@@ -5,13 +5,14 @@
 // round trip each), the engine's own time per checkpoint request, and peak memory.
 // Targets: every execution completes; >= 2,000 checkpointed steps/s; p99 step checkpoint latency < 10 ms.
 //
-//   npx node --conditions=source bench/engine.ts [executions=1000] [--no-aws] [--in-process]
+//   npm run bench:engine -- [executions=1000] [--no-aws] [--in-process]
+//   (BENCH_WORKERS sets the worker threads, default 4; BENCH_DB=:memory: leaves the disk out)
 //
 // Backends: "engine, workers" (the default: bundles in worker threads, the MessagePort client),
 // "engine, in-process" (handlers in this thread, as AWS's emulator runs them), "AWS's emulator".
 
 import { build } from "esbuild";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -91,7 +92,8 @@ async function measure(backend: string, run: () => Promise<number>, checkpointMs
 }
 
 async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
-  const engine = await createEngine({ database: process.env.BENCH_DB ?? join(dir, `bench-${mode}-${process.pid}.db`) });
+  const database = process.env.BENCH_DB ?? join(dir, `bench-${mode}-${process.pid}.db`);
+  const engine = await createEngine({ database });
   // The engine's own time per checkpoint request (its transaction and reply), summed here; worker
   // checkpoints arrive in groups committed together.
   let checkpointTime = 0;
@@ -119,6 +121,7 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
     () => checkpointTime / checkpoints,
   );
   await engine.close();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${database}${suffix}`, { force: true });
   return figures;
 }
 
