@@ -93,6 +93,23 @@ describe("the official SDK on our runner", () => {
   });
 });
 
+test("fake timers installed by the test (vi.useFakeTimers) do not stall the runner", async () => {
+  vi.useFakeTimers();
+  try {
+    const runner = new LocalDurableTestRunner({
+      handlerFunction: withDurableExecution(async (_e, ctx) => {
+        const a = await ctx.step("a", async () => 1);
+        await ctx.wait("nap", { hours: 5 });
+        return a + 1;
+      }),
+    });
+    const result = await runner.run();
+    expect(result.getResult()).toBe(2);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
 test("print() shows one row per operation", async () => {
   const runner = new LocalDurableTestRunner({ handlerFunction: withDurableExecution(async (_e, ctx) => ctx.step("only", async () => 1)) });
   const result = await runner.run();

@@ -12,6 +12,7 @@ import type { RegisteredFunction } from "./functions.ts";
 import { DurableExecutionInvocationInputWithClient, invocationInput, lambdaContext } from "./invocation-event.ts";
 import type { InvocationResult, Invoker, PlainResult } from "./invoker.ts";
 import { errorObjectOf, timedOut } from "./invoker.ts";
+import { microtask, realClearTimeout, realSetTimeout } from "../host-timers.ts";
 
 export class InProcessInvoker implements Invoker {
   private readonly service: DurableService;
@@ -29,7 +30,7 @@ export class InProcessInvoker implements Invoker {
   private checkpoint(request: CheckpointRequest): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.pending.push({ request, resolve, reject }) > 1) return;
-      queueMicrotask(() => {
+      microtask(() => {
         const batch = this.pending;
         this.pending = [];
         let outcomes: Array<{ value: unknown } | { error: unknown }>;
@@ -90,11 +91,11 @@ export class InProcessInvoker implements Invoker {
 async function withTimeout(timeoutMs: number, run: () => Promise<{ output: unknown }>): Promise<InvocationResult> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<InvocationResult>((resolve) => {
-    timer = setTimeout(() => resolve({ failure: timedOut(timeoutMs) }), timeoutMs);
+    timer = realSetTimeout(() => resolve({ failure: timedOut(timeoutMs) }), timeoutMs);
   });
   try {
     return await Promise.race([run().catch((error: unknown) => ({ failure: errorObjectOf(error) })), expired]);
   } finally {
-    clearTimeout(timer);
+    realClearTimeout(timer);
   }
 }

@@ -13,6 +13,7 @@ import { newInvocationId } from "../service/tokens.ts";
 import { explainNonDeterminism } from "./call-sites.ts";
 import type { FunctionRegistry, RegisteredFunction } from "./functions.ts";
 import type { InvocationResult, Invoker } from "./invoker.ts";
+import { realClearImmediate, realClearTimeout, realSetImmediate, realSetTimeout } from "../host-timers.ts";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -59,7 +60,7 @@ export class Scheduler {
   wake(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    realSetImmediate(() => {
       this.scheduled = false;
       this.pump();
     });
@@ -68,8 +69,8 @@ export class Scheduler {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe();
-    clearTimeout(this.timer);
-    if (this.idleCheck) clearImmediate(this.idleCheck);
+    realClearTimeout(this.timer);
+    if (this.idleCheck) realClearImmediate(this.idleCheck);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -149,20 +150,20 @@ export class Scheduler {
   }
 
   private armTimer(next: TimerRecord | undefined): void {
-    clearTimeout(this.timer);
+    realClearTimeout(this.timer);
     this.timer = undefined;
     if (!next) return;
     const clock = this.service.clock;
     const delay = Math.max(0, next.dueMs - clock.now());
-    this.timer = setTimeout(() => this.wake(), Math.min(delay, MAX_TIMER_MS));
+    this.timer = realSetTimeout(() => this.wake(), Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
     if (clock.skipping && delay > 0) this.checkIdle(next, 2);
   }
 
   /** On a skipped clock: when nothing has run for `turns` turns of the event loop, jump to the timer. */
   private checkIdle(next: TimerRecord, turns: number): void {
-    if (this.idleCheck) clearImmediate(this.idleCheck);
-    this.idleCheck = setImmediate(() => {
+    if (this.idleCheck) realClearImmediate(this.idleCheck);
+    this.idleCheck = realSetImmediate(() => {
       this.idleCheck = undefined;
       if (this.closed || this.busy || this.scheduled || this.service.readyExecutions(100).some((e) => this.functions.get(e.functionName))) return;
       if (turns > 1) return this.checkIdle(next, turns - 1);

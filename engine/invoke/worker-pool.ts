@@ -19,6 +19,7 @@ import { invocationInput } from "./invocation-event.ts";
 import type { InvocationResult, Invoker, PlainResult } from "./invoker.ts";
 import { timedOut } from "./invoker.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
+import { realClearTimeout, realSetImmediate, realSetTimeout } from "../host-timers.ts";
 
 function attempt(fn: () => unknown): { value: unknown } | { error: unknown } {
   try {
@@ -89,7 +90,7 @@ export class WorkerPool implements Invoker {
       const finish = (result: InvocationResult, reusable: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        realClearTimeout(timer);
         slot.worker.off("message", onMessage);
         slot.worker.off("exit", onExit);
         slot.worker.off("error", onError);
@@ -104,7 +105,7 @@ export class WorkerPool implements Invoker {
       };
       const onExit = (code: number) => finish({ failure: { ErrorType: "Runtime.ExitError", ErrorMessage: `Runtime exited with error: exit status ${code}` } }, false);
       const onError = (error: Error) => finish({ failure: { ErrorType: error.name || "Error", ErrorMessage: `Runtime exited with an uncaught error: ${error.message}` } }, false);
-      const timer = setTimeout(() => finish({ failure: timedOut(fn.timeoutMs) }, false), fn.timeoutMs);
+      const timer = realSetTimeout(() => finish({ failure: timedOut(fn.timeoutMs) }, false), fn.timeoutMs);
       slot.worker.on("message", onMessage);
       slot.worker.once("exit", onExit);
       slot.worker.once("error", onError);
@@ -128,7 +129,7 @@ export class WorkerPool implements Invoker {
     this.calls.push({ worker, call });
     if (this.flushing) return;
     this.flushing = true;
-    setImmediate(() => {
+    realSetImmediate(() => {
       this.flushing = false;
       const batch = this.calls;
       this.calls = [];
@@ -150,7 +151,7 @@ export class WorkerPool implements Invoker {
       slot = idle.pop();
     }
     if (slot) {
-      clearTimeout(slot.idleTimer);
+      realClearTimeout(slot.idleTimer);
       slot.worker.ref();
       return slot;
     }
@@ -194,7 +195,7 @@ export class WorkerPool implements Invoker {
     list.push(slot);
     this.idle.set(fn.name, list);
     slot.worker.unref();
-    slot.idleTimer = setTimeout(() => {
+    slot.idleTimer = realSetTimeout(() => {
       this.idle.set(fn.name, (this.idle.get(fn.name) ?? []).filter((s) => s !== slot));
       void this.stop(slot);
     }, IDLE_MS);
@@ -202,7 +203,7 @@ export class WorkerPool implements Invoker {
   }
 
   private async stop(slot: Slot): Promise<void> {
-    clearTimeout(slot.idleTimer);
+    realClearTimeout(slot.idleTimer);
     this.all.delete(slot);
     await slot.worker.terminate();
   }

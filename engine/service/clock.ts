@@ -4,6 +4,7 @@
  * (waits, retries, callback and heartbeat timeouts, execution timeouts, invocation backoff) is
  * skipped the same way, and time still moves at the real rate while handlers run.
  */
+import { realNow } from "../host-timers.ts";
 
 export interface Clock {
   readonly skipping: boolean;
@@ -13,16 +14,16 @@ export interface Clock {
 }
 
 export function realClock(): Clock {
-  return { skipping: false, now: () => Date.now(), jumpTo: () => {} };
+  return { skipping: false, now: realNow, jumpTo: () => {} };
 }
 
 export function skippedClock(startAt?: number): Clock {
-  let offset = startAt === undefined ? 0 : Math.max(0, startAt - Date.now());
+  let offset = startAt === undefined ? 0 : Math.max(0, startAt - realNow());
   return {
     skipping: true,
-    now: () => Date.now() + offset,
+    now: () => realNow() + offset,
     jumpTo(ms) {
-      const gap = ms - (Date.now() + offset);
+      const gap = ms - (realNow() + offset);
       if (gap > 0) offset += gap;
     },
   };
