@@ -38,7 +38,7 @@ export type LocalDurableTestRunnerParameters<TResult = any, TPayload = any> = (
 ) &
   RunnerOptions;
 
-const MAIN = "handler";
+const MAIN = "handler-under-test";
 let environment: { skipTime: boolean } | undefined;
 
 export class LocalDurableTestRunner<TResult = any, TPayload = any> {
