@@ -6,6 +6,7 @@
  * what a call site reads below itself before visiting it is linked first (see typescript.ts).
  */
 import { bareCallee, classifyCallee, intrinsicHasName } from "./callee.ts";
+import { argumentTexts, fedTarget } from "./call-facts.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
 import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
@@ -177,6 +178,9 @@ export class DurableBody {
 
   private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
     const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
+    if (kind !== "concurrency" && this.fc.ts.isCallExpression(node)) entry.args = argumentTexts(this.fc, node);
+    const feeds = fedTarget(this.fc, node);
+    if (feeds !== undefined) entry.feeds = feeds;
     calls.push(entry);
     if (this.forEachDepth > 0)
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);

@@ -24,7 +24,7 @@ export function normalizeCallee(text: string): string {
   return out;
 }
 
-function fnv1a(text: string): string {
+export function fnv1a(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
