@@ -11,12 +11,14 @@ import { fileURLToPath } from "node:url";
 import { buildLambdas, DEFAULT_OUTDIR } from "./build.ts";
 import { isCliError } from "./cli-error.ts";
 import { runCheck } from "./check/command.ts";
+import { runGraph } from "./graph/command.ts";
 
 export const USAGE = `Usage: use-durable <command> [options]
 
 Commands:
   build <entry...>   bundle Lambda handlers with the use-durable plugin
   check              check a new version before deploying it (use-durable check --help)
+  graph [entry]      draw each durable function's workflow (use-durable graph --help)
 
 Usage: use-durable build <entry...> [options]
 
@@ -40,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck };
+  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph };
   const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     process.stderr.write(`use-durable: unknown command "${command}". Available: ${Object.keys(commands).join(", ")}.\n\n${USAGE}`);
