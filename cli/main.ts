@@ -42,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  // A tool, run once per build or check: let Node keep V8's compiled code for TypeScript (9 MB of JS,
+  // loaded on the first durable module, or by check's ts-morph) on disk; quiet if unavailable (Node 20),
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph };
   const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
@@ -87,9 +91,6 @@ async function runBuild(rest: string[]): Promise<number> {
     process.stderr.write(`use-durable build: no entry given. Name the handler files, e.g. use-durable build src/checkout.ts\n`);
     return 2;
   }
-  // A tool, run once per build: let Node keep V8's compiled code for TypeScript (9 MB of JS loaded on
-  // the first durable module) on disk; quiet if unavailable (Node 20), NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const outcome = await buildLambdas({
     entries: positionals,
     ...(values.outdir !== undefined && { outdir: values.outdir }),

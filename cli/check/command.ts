@@ -3,25 +3,40 @@
  * calls. Returns the exit code (cli/SPEC.md): 0 ok, 1 findings, 2 usage or unreadable input.
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import { SERDES_PROFILES, type SerdesProfile } from "../../analysis/serializable.ts";
+import { formatDiagnostic } from "../../compiler/index.ts";
 import { DEFAULT_OUTDIR, MANIFEST_FILE } from "../build.ts";
 import { CliError } from "../cli-error.ts";
 import { readManifest } from "../manifest-file.ts";
 import { classifyDeploy } from "./deploy-classify.ts";
 import { formatDeployReport } from "./deploy-report.ts";
+import { loadProgram } from "./project.ts";
+import { typeCheck } from "./type-check.ts";
 
 export const DEFAULT_MANIFEST = `${DEFAULT_OUTDIR}/${MANIFEST_FILE}`;
 
-export const CHECK_USAGE = `Usage: use-durable check --against <old manifest> [--manifest <new manifest>] [--json]
+export const CHECK_USAGE = `Usage: use-durable check [--project tsconfig.json] [--json]
+       use-durable check --against <old manifest> [--manifest <new manifest>] [--json]
 
-Safe deploys: compares the durable call trees of two builds and classifies every durable
-function as unchanged, safe, risky (executions parked past the change fail replay) or breaking
+Without --against: type-aware analysis of every durable module of the project (one TypeScript
+program): values a serdes cannot carry (UD401), non-determinism through aliases and helpers (UD402),
+awaited plain calls (UD403), writes a replay loses (UD404), durable calls that may resolve to a plain
+function (UD405), and the compiler's own diagnostics. Exit 1 when any is an error.
+
+With --against: safe deploys. Compares the durable call trees of two builds and classifies every
+durable function as unchanged, safe, risky (executions parked past the change fail replay) or breaking
 (a recorded call removed, renamed, or two calls swapped). Exit 1 when any is risky or breaking.
 
 Options:
+  --project <file>    the tsconfig.json to analyse (default: tsconfig.json)
+  --root <dir>        paths in findings are relative to it (default: current directory)
+  --serdes <profile>  what step values go through: json (the default serdes) or rich (Date, Map, Set,
+                      bigint, RegExp, typed arrays, errors, undefined)
+  --strict            every finding is an error
   --against <file>    the manifest of the version whose executions may still be running
   --manifest <file>   the new build's manifest (default: ${DEFAULT_MANIFEST})
-  --json              print the report as JSON
+  --json              print the result as JSON
   -h, --help          show this help
 `;
 
@@ -34,6 +49,10 @@ export async function runCheck(args: string[]): Promise<number> {
       options: {
         against: { type: "string" },
         manifest: { type: "string" },
+        project: { type: "string" },
+        root: { type: "string" },
+        serdes: { type: "string" },
+        strict: { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -47,10 +66,25 @@ export async function runCheck(args: string[]): Promise<number> {
     return 0;
   }
   if (values.manifest !== undefined && values.against === undefined) throw new CliError("UD_CLI_USAGE", "--manifest is the new side of --against: pass --against <old manifest> too.");
-  if (values.against === undefined) throw new CliError("UD_CLI_USAGE", "nothing to check: pass --against <old manifest> to compare two builds. See use-durable check --help.");
-  const oldBuild = readManifest(resolve(values.against), "--against", "Pass the manifest of the deployed version (keep each release's use-durable.manifest.json as a build artifact).");
-  const newBuild = readManifest(resolve(values.manifest ?? DEFAULT_MANIFEST), "--manifest", `Run use-durable build first (it writes <outdir>/${MANIFEST_FILE}), or pass --manifest <file>.`);
-  const report = classifyDeploy(oldBuild, newBuild);
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDeployReport(report));
-  return report.ok ? 0 : 1;
+  if (values.against !== undefined) {
+    const oldBuild = readManifest(resolve(values.against), "--against", "Pass the manifest of the deployed version (keep each release's use-durable.manifest.json as a build artifact).");
+    const newBuild = readManifest(resolve(values.manifest ?? DEFAULT_MANIFEST), "--manifest", `Run use-durable build first (it writes <outdir>/${MANIFEST_FILE}), or pass --manifest <file>.`);
+    const report = classifyDeploy(oldBuild, newBuild);
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDeployReport(report));
+    return report.ok ? 0 : 1;
+  }
+  const profile = values.serdes ?? "json";
+  if (!(SERDES_PROFILES as readonly string[]).includes(profile)) throw new CliError("UD_CLI_USAGE", `unknown --serdes "${profile}": use one of ${SERDES_PROFILES.join(", ")}.`);
+  const root = resolve(values.root ?? ".");
+  const { ts, program, sourceFiles } = await loadProgram(resolve(values.project ?? "tsconfig.json"));
+  const result = typeCheck(ts, program, sourceFiles, { root, profile: profile as SerdesProfile, strict: values.strict ?? false });
+  const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = result.diagnostics.length - errors;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ok: errors === 0, errors, warnings, files: result.files, durableFiles: result.durableFiles, diagnostics: result.diagnostics }, null, 2)}\n`);
+  } else {
+    for (const d of result.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n\n`);
+    process.stdout.write(`${errors} error(s), ${warnings} warning(s) in ${result.durableFiles} durable module(s) of ${result.files} file(s) (${relative(process.cwd(), resolve(values.project ?? "tsconfig.json"))})\n`);
+  }
+  return errors > 0 ? 1 : 0;
 }
