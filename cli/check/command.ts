@@ -2,6 +2,8 @@
  * `use-durable check`: argument parsing and the I/O of each mode; the logic lives in the modules it
  * calls. Returns the exit code (cli/SPEC.md): 0 ok, 1 findings, 2 usage or unreadable input.
  */
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
 import { SERDES_PROFILES, type SerdesProfile } from "../../analysis/serializable.ts";
@@ -11,6 +13,8 @@ import { CliError } from "../cli-error.ts";
 import { readManifest } from "../manifest-file.ts";
 import { classifyDeploy } from "./deploy-classify.ts";
 import { formatDeployReport } from "./deploy-report.ts";
+import { replayExecution, type LambdaHandler } from "./history-replay.ts";
+import { jsonDirectorySource } from "./history-source.ts";
 import { loadProgram } from "./project.ts";
 import { typeCheck } from "./type-check.ts";
 
@@ -18,6 +22,7 @@ export const DEFAULT_MANIFEST = `${DEFAULT_OUTDIR}/${MANIFEST_FILE}`;
 
 export const CHECK_USAGE = `Usage: use-durable check [--project tsconfig.json] [--json]
        use-durable check --against <old manifest> [--manifest <new manifest>] [--json]
+       use-durable check --histories <dir> --bundle <file.mjs> [--handler <export>] [--json]
 
 Without --against: type-aware analysis of every durable module of the project (one TypeScript
 program): values a serdes cannot carry (UD401), non-determinism through aliases and helpers (UD402),
@@ -28,6 +33,10 @@ With --against: safe deploys. Compares the durable call trees of two builds and 
 durable function as unchanged, safe, risky (executions parked past the change fail replay) or breaking
 (a recorded call removed, renamed, or two calls swapped). Exit 1 when any is risky or breaking.
 
+With --histories: replays each recorded execution (GetDurableExecutionHistory JSON, one file per
+execution) against the new bundle's handler without running any step, and reports the first
+divergence of each. Exit 1 when any diverges.
+
 Options:
   --project <file>    the tsconfig.json to analyse (default: tsconfig.json)
   --root <dir>        paths in findings are relative to it (default: current directory)
@@ -36,6 +45,10 @@ Options:
   --strict            every finding is an error
   --against <file>    the manifest of the version whose executions may still be running
   --manifest <file>   the new build's manifest (default: ${DEFAULT_MANIFEST})
+  --histories <dir>   a directory of exported histories (aws lambda get-durable-execution-history
+                      --include-execution-data), one .json per execution
+  --bundle <file>     the new bundle to replay them against (what use-durable build wrote)
+  --handler <name>    the bundle's export that is the handler (default: handler)
   --json              print the result as JSON
   -h, --help          show this help
 `;
@@ -53,6 +66,9 @@ export async function runCheck(args: string[]): Promise<number> {
         root: { type: "string" },
         serdes: { type: "string" },
         strict: { type: "boolean" },
+        histories: { type: "string" },
+        bundle: { type: "string" },
+        handler: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -66,6 +82,8 @@ export async function runCheck(args: string[]): Promise<number> {
     return 0;
   }
   if (values.manifest !== undefined && values.against === undefined) throw new CliError("UD_CLI_USAGE", "--manifest is the new side of --against: pass --against <old manifest> too.");
+  if ((values.bundle !== undefined || values.handler !== undefined) && values.histories === undefined) throw new CliError("UD_CLI_USAGE", "--bundle and --handler go with --histories <dir>.");
+  if (values.histories !== undefined) return checkHistories(values.histories, values.bundle, values.handler ?? "handler", values.json ?? false);
   if (values.against !== undefined) {
     const oldBuild = readManifest(resolve(values.against), "--against", "Pass the manifest of the deployed version (keep each release's use-durable.manifest.json as a build artifact).");
     const newBuild = readManifest(resolve(values.manifest ?? DEFAULT_MANIFEST), "--manifest", `Run use-durable build first (it writes <outdir>/${MANIFEST_FILE}), or pass --manifest <file>.`);
@@ -87,4 +105,27 @@ export async function runCheck(args: string[]): Promise<number> {
     process.stdout.write(`${errors} error(s), ${warnings} warning(s) in ${result.durableFiles} durable module(s) of ${result.files} file(s) (${relative(process.cwd(), resolve(values.project ?? "tsconfig.json"))})\n`);
   }
   return errors > 0 ? 1 : 0;
+}
+
+async function checkHistories(dir: string, bundle: string | undefined, exportName: string, json: boolean): Promise<number> {
+  if (bundle === undefined) throw new CliError("UD_CLI_USAGE", "--histories needs the new bundle: pass --bundle dist/<handler>.mjs (what use-durable build wrote).");
+  const source = jsonDirectorySource(resolve(dir));
+  const path = resolve(bundle);
+  if (!existsSync(path)) throw new CliError("UD_CLI_MISSING_FILE", `--bundle: no file at ${path}. Build it first: use-durable build <entry> writes <outdir>/<entry>.mjs.`);
+  const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const handler = mod[exportName];
+  if (typeof handler !== "function") {
+    const exported = Object.keys(mod).filter((k) => typeof mod[k] === "function").join(", ") || "none";
+    throw new CliError("UD_CLI_UNKNOWN_ENTRY", `--handler: ${bundle} exports no function "${exportName}" (functions it exports: ${exported}). Pass --handler <export>.`);
+  }
+  const outcomes = [];
+  for (const execution of source.executions()) outcomes.push(await replayExecution(handler as LambdaHandler, execution));
+  const ok = outcomes.every((o) => o.ok);
+  if (json) process.stdout.write(`${JSON.stringify({ ok, executions: outcomes }, null, 2)}\n`);
+  else {
+    for (const o of outcomes) process.stdout.write(`${o.ok ? "ok       " : "diverges "} ${o.label}${o.arn ? ` (${o.arn})` : ""}: ${o.replayed}/${o.recorded} recorded operations replayed; ${o.detail}\n`);
+    const bad = outcomes.filter((o) => !o.ok).length;
+    process.stdout.write(`${outcomes.length} execution(s): ${outcomes.length - bad} replay, ${bad} diverge${bad > 0 ? ": keep the old version serving them (qualified ARN) until they finish, or make the change compatible (patched)" : ""}\n`);
+  }
+  return ok ? 0 : 1;
 }
