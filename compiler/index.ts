@@ -14,6 +14,7 @@ export type { OperationName } from "./names.ts";
 export { buildName, parseName, MAX_NAME_LENGTH } from "./names.ts";
 export { INTERNAL_SPECIFIER, PUBLIC_SPECIFIER } from "./specifiers.ts";
 export { INTRINSICS } from "./callee.ts";
+export { suggestDirective } from "./directives.ts";
 export type { Intrinsic } from "./callee.ts";
 export { summarizeExports, importSpecifiers } from "./exports-summary.ts";
 export type { ExportsSummary, ExportKind, LocalExport } from "./exports-summary.ts";
