@@ -88,10 +88,14 @@ export function classifyFunction(o: DurableEntry, n: DurableEntry): DeployFindin
   const added = new Set([...newIds].filter((id) => !oldIds.has(id)));
   const removed = new Set([...oldIds].filter((id) => !newIds.has(id)));
   // What an execution recorded before the patch replays, and what the new code runs on that path.
+  // A removed patch renames its calls (`id:charge` -> `charge#2`) and sends executions from before it
+  // down the new path: only a new version, with the old one draining, serves both. Nothing else to compare.
+  if (removed.size > 0) {
+    return [...removed].map((id) => ({ code: "UD317", classification: "breaking" as const, message: `patched("${id}") was removed: its calls lose their "${id}:" names, so executions that took the new path fail replay, and executions from before it would take the new path. Deploy this as a new Lambda version and let the old version drain its executions`, old: o.loc, new: n.loc }));
+  }
   const patchedAway: CallEntry[] = [];
-  const newCalls = projectPatches(n.calls, added, "old", patchedAway);
-  const oldCalls = projectPatches(o.calls, removed, "new");
-  for (const id of removed) findings.push({ code: "UD317", classification: "risky", message: `patched("${id}") was removed: executions started before it was deployed take its old path; deploy this only once they have drained`, old: o.loc, new: n.loc });
+  const newCalls = projectPatches(n.calls, added, patchedAway);
+  const oldCalls = o.calls;
   for (const c of patchedAway) findings.push({ code: "UD303", classification: "safe", message: `${show(c)} added under patched(): executions recorded before it take the old path`, new: c.loc });
 
   const oldCtx = contexts(oldCalls);

@@ -32,11 +32,10 @@ export function patchIds(calls: readonly CallEntry[], out = new Set<string>()): 
 /**
  * The calls an execution that never saw the patches `ids` runs: calls under `patched:<id>` are
  * dropped (returned apart), and `unpatched:<id>` labels vanish (that path is the old code).
- * `keep` chooses the other side: for a removed patch, the new path is the one that stays.
  */
-export function projectPatches(calls: readonly CallEntry[], ids: ReadonlySet<string>, keep: "old" | "new", dropped: CallEntry[] = []): CallEntry[] {
+export function projectPatches(calls: readonly CallEntry[], ids: ReadonlySet<string>, dropped: CallEntry[] = []): CallEntry[] {
   if (ids.size === 0) return [...calls];
-  const [drop, strip] = keep === "old" ? [PATCHED_LABEL, UNPATCHED_LABEL] : [UNPATCHED_LABEL, PATCHED_LABEL];
+  const [drop, strip] = [PATCHED_LABEL, UNPATCHED_LABEL];
   const out: CallEntry[] = [];
   for (const c of calls) {
     if (c.enclosing.some((l) => l.startsWith(drop) && ids.has(l.slice(drop.length)))) {
@@ -44,7 +43,7 @@ export function projectPatches(calls: readonly CallEntry[], ids: ReadonlySet<str
       continue;
     }
     const enclosing = c.enclosing.filter((l) => !(l.startsWith(strip) && ids.has(l.slice(strip.length))));
-    const branches = c.branches?.map((b) => projectPatches(b, ids, keep, dropped));
+    const branches = c.branches?.map((b) => projectPatches(b, ids, dropped));
     out.push({ ...c, enclosing, ...(branches && { branches }) });
   }
   return out;

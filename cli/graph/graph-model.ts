@@ -47,6 +47,8 @@ export interface FunctionGraph {
 const LOOPS = new Set(["for", "while", "do-while", "for-of", "for-in", "forEach"]);
 // Control flow whose body may not run: the path around it is drawn dashed.
 const CONDITIONAL = new Set(["if", "else", "?:", "&&", "||", "??", "switch", "catch"]);
+// `patched:<id>` / `unpatched:<id>`: the two sides of `if (patched("id"))`.
+const isConditional = (label: string) => CONDITIONAL.has(label) || /^(?:un)?patched:/.test(label);
 
 interface Tail {
   id: string;
@@ -93,7 +95,7 @@ export function functionGraph(d: DurableEntry, prefix: string): FunctionGraph {
       const isLoop = LOOPS.has(o.label);
       if (isLoop && o.first) for (const t of exits) g.edges.push({ from: t.id, to: o.first, label: "next", style: "dashed" });
       // A do-while runs at least once: no path around it.
-      const around = (isLoop && o.label !== "do-while") || CONDITIONAL.has(o.label) ? o.before.map((t) => ({ id: t.id, style: "dashed" as const, label: isLoop ? "done" : `not ${o.label}` })) : [];
+      const around = (isLoop && o.label !== "do-while") || isConditional(o.label) ? o.before.map((t) => ({ id: t.id, style: "dashed" as const, label: isLoop ? "done" : `not ${o.label}` })) : [];
       tails = [...exits, ...o.carried, ...around];
       lastClosed = { open: o, exits, depth: stack.length };
     };
@@ -110,7 +112,7 @@ export function functionGraph(d: DurableEntry, prefix: string): FunctionGraph {
       for (let i = same; i < labels.length; i++) {
         const label = labels[i]!;
         const parentGroup = stack.at(-1)?.group.id ?? parent;
-        const group: GraphGroup = { id: newId("g"), label: LOOPS.has(label) ? `loop: ${label}` : label, kind: LOOPS.has(label) ? "loop" : CONDITIONAL.has(label) ? "branch" : "block", ...(parentGroup !== undefined && { parent: parentGroup }) };
+        const group: GraphGroup = { id: newId("g"), label: LOOPS.has(label) ? `loop: ${label}` : label, kind: LOOPS.has(label) ? "loop" : isConditional(label) ? "branch" : "block", ...(parentGroup !== undefined && { parent: parentGroup }) };
         g.groups.push(group);
         const closed = lastClosed as { open: Open; exits: Tail[]; depth: number } | undefined;
         const elseOfIf = label === "else" && closed?.open.label === "if" && closed.depth === stack.length ? closed : undefined;
@@ -120,7 +122,7 @@ export function functionGraph(d: DurableEntry, prefix: string): FunctionGraph {
           tails = elseOfIf.open.before.map((t) => ({ id: t.id, style: "solid", label: "else" }));
         } else {
           stack.push({ label, group, before: tails, carried: [] });
-          if (CONDITIONAL.has(label)) tails = tails.map((t) => (t.label === undefined ? { ...t, label } : t));
+          if (isConditional(label)) tails = tails.map((t) => (t.label === undefined ? { ...t, label } : t));
         }
         lastClosed = undefined;
       }
