@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FINDING_FIXES } from "../analysis/findings.ts";
+import { FINDING_FIXES } from "../cli/analysis/findings.ts";
 import { compile } from "../compiler/index.ts";
 import { expectGoldenFile } from "./compiler-golden.ts";
 import { REPO } from "./plugin-bundle.ts";

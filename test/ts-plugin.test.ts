@@ -6,7 +6,7 @@
  * quick fix that names the right directive.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./plugin-bundle.ts";
@@ -97,8 +97,12 @@ interface ProtocolDiagnostic {
 let server: TsServer;
 beforeAll(() => {
   rmSync(project, { recursive: true, force: true });
-  mkdirSync(join(project, "node_modules"), { recursive: true });
-  symlinkSync(REPO, join(project, "node_modules", "use-durable"), "dir");
+  // An install of this checkout as the package is laid out: every top-level entry, and the
+  // ts-plugin/ door that `npm run build` copies from cli/ts-plugin/door.
+  const installed = join(project, "node_modules", "use-durable");
+  mkdirSync(installed, { recursive: true });
+  for (const entry of readdirSync(REPO)) if (entry !== "ts-plugin" && entry !== ".tmp") symlinkSync(join(REPO, entry), join(installed, entry));
+  symlinkSync(join(REPO, "cli", "ts-plugin", "door"), join(installed, "ts-plugin"), "dir");
   writeFileSync(join(project, "package.json"), `${JSON.stringify({ name: "ts-plugin-project", private: true, type: "module" })}\n`);
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", lib: ["ES2023"], module: "NodeNext", moduleResolution: "NodeNext", customConditions: ["source"], types: [], strict: true, noEmit: true, plugins: [{ name: "use-durable/ts-plugin" }] }, include: ["*.ts"] }, null, 2));
   writeFileSync(file, SOURCE);

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
-import { SERDES_PROFILES, type SerdesProfile } from "../../analysis/serializable.ts";
+import { SERDES_PROFILES, type SerdesProfile } from "../analysis/serializable.ts";
 import { formatDiagnostic } from "../../compiler/index.ts";
 import { DEFAULT_OUTDIR, MANIFEST_FILE } from "../build.ts";
 import { CliError } from "../cli-error.ts";

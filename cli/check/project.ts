@@ -4,7 +4,7 @@
  * run; its program and checker serve every file.
  */
 import { existsSync } from "node:fs";
-import type { TS, TSApi } from "../../analysis/ts-types.ts";
+import type { TS, TSApi } from "../analysis/ts-types.ts";
 import { CliError } from "../cli-error.ts";
 
 export interface LoadedProgram {

@@ -4,9 +4,9 @@
  * findings UD401-UD405). No printing here.
  */
 import { relative } from "node:path";
-import { analysisContext, durableDiagnostics } from "../../analysis/durable-diagnostics.ts";
-import type { SerdesProfile } from "../../analysis/serializable.ts";
-import type { TS, TSApi } from "../../analysis/ts-types.ts";
+import { analysisContext, durableDiagnostics } from "../analysis/durable-diagnostics.ts";
+import type { SerdesProfile } from "../analysis/serializable.ts";
+import type { TS, TSApi } from "../analysis/ts-types.ts";
 import { mayHaveDirective, type Diagnostic } from "../../compiler/index.ts";
 
 export interface TypeCheckOptions {

@@ -8,7 +8,7 @@ import { relative } from "node:path";
 import { analysisContext, durableDiagnostics } from "../analysis/durable-diagnostics.ts";
 import type { AnalysisContext } from "../analysis/analyze-file.ts";
 import type { TS, TSApi } from "../analysis/ts-types.ts";
-import { mayHaveDirective, type Diagnostic } from "../compiler/index.ts";
+import { mayHaveDirective, type Diagnostic } from "../../compiler/index.ts";
 import { directiveFix } from "./directive-fix.ts";
 
 export const SOURCE = "use-durable";

@@ -4,7 +4,7 @@
  * settle taken out (a UD207 on a call whose callee is known durable or plain, a UD209 repeated as
  * UD404, a UD201-UD206 repeated as UD402). Sorted by position.
  */
-import { compile, type Diagnostic } from "../compiler/index.ts";
+import { compile, type Diagnostic } from "../../compiler/index.ts";
 import { analyzeFile, type AnalysisContext } from "./analyze-file.ts";
 import { CalleeResolver } from "./callee-values.ts";
 import { NondeterminismFinder } from "./nondeterminism.ts";

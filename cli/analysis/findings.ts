@@ -3,8 +3,8 @@
  * Findings have the compiler's Diagnostic shape, so they print the same way (formatDiagnostic). Owns
  * no analysis.
  */
-import type { Diagnostic } from "../compiler/index.ts";
-import { codeFrame, lineColumn } from "../compiler/index.ts";
+import type { Diagnostic } from "../../compiler/index.ts";
+import { codeFrame, lineColumn } from "../../compiler/index.ts";
 import type { TS } from "./ts-types.ts";
 
 export const FINDING_FIXES = {

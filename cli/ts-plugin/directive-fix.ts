@@ -3,7 +3,7 @@
  * replaced with the directive the compiler suggests. Reads the file; builds the edit, applies nothing.
  */
 import type { TS, TSApi } from "../analysis/ts-types.ts";
-import { suggestDirective } from "../compiler/index.ts";
+import { suggestDirective } from "../../compiler/index.ts";
 
 export const FIX_NAME = "useDurableDirective";
 

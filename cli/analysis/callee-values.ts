@@ -4,7 +4,7 @@
  * when the value cannot be traced (a parameter, a field), the declarations of its type's call
  * signatures. Each is a step, a durable function, an intrinsic, a plain function or unknown.
  */
-import { INTRINSICS, PUBLIC_SPECIFIER } from "../compiler/index.ts";
+import { INTRINSICS, PUBLIC_SPECIFIER } from "../../compiler/index.ts";
 import { directiveOf, functionName, isFunctionLike, type FunctionLike } from "./directive-functions.ts";
 import type { TS, TSApi } from "./ts-types.ts";
 
