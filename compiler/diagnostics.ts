@@ -25,6 +25,7 @@ export const DIAGNOSTIC_FIXES = {
   UD105: "Use a plain async function: generators cannot be durable or steps.",
   UD106: "Call it from the durable function instead, or make this function durable.",
   UD107: "Give the class a name and use a public (non-#private) method.",
+  UD108: 'Write the change id as a literal: `if (patched("fraud-check")) { ... }`.',
   UD190: "This is a bug in the compiler: report it with the file that triggers it.",
   UD201: "Read the clock inside a step: `const now = await step(async () => Date.now())`.",
   UD202: "Read the clock inside a step: `const now = await step(async () => new Date().toISOString())`.",

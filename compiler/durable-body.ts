@@ -6,13 +6,14 @@
  * what a call site reads below itself before visiting it is linked first (see typescript.ts).
  */
 import { bareCallee, classifyCallee, intrinsicHasName } from "./callee.ts";
+import { argumentTexts, fedTarget } from "./call-facts.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
 import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
-import { NameAllocator, normalizeCallee } from "./names.ts";
+import { NameAllocator, normalizeCallee, patchPrefix } from "./names.ts";
 import { RT } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
 import { linkChain, linkChild, linkSubtree, type TS } from "./typescript.ts";
@@ -25,7 +26,9 @@ let SK: typeof TS.SyntaxKind;
 let forEachChild: typeof TS.forEachChild;
 
 export class DurableBody {
-  private readonly names = new NameAllocator();
+  private names = new NameAllocator();
+  /** The names of each `if (patched(id))` branch, by change id. */
+  private readonly patchNames = new Map<string, NameAllocator>();
   /** Calls that are concurrency branches: dispatched even when not awaited. */
   private readonly branchCalls = new Set<TS.Node>();
   /** Branch calls whose arguments are evaluated before the branch starts; removed once rewritten so. */
@@ -105,8 +108,21 @@ export class DurableBody {
       case SK.IfStatement: {
         const n = node as TS.IfStatement;
         this.visitIn(n, n.expression, enc, calls);
-        this.visitIn(n, n.thenStatement, [...enc, "if"], calls);
-        if (n.elseStatement) this.visitIn(n, n.elseStatement, [...enc, "else"], calls);
+        const patch = patchCondition(this.fc, n.expression);
+        if (!patch) {
+          this.visitIn(n, n.thenStatement, [...enc, "if"], calls);
+          if (n.elseStatement) this.visitIn(n, n.elseStatement, [...enc, "else"], calls);
+          return;
+        }
+        // The patched path's calls are named apart; the old path keeps the function's names.
+        const newPath = patch.negated ? n.elseStatement : n.thenStatement;
+        for (const [branch, label] of [[n.thenStatement, patch.negated ? "unpatched" : "patched"], [n.elseStatement, patch.negated ? "patched" : "unpatched"]] as const) {
+          if (!branch) continue;
+          const saved = this.names;
+          if (branch === newPath) this.names = this.patchNames.get(patch.id) ?? this.patchNames.set(patch.id, new NameAllocator(patchPrefix(patch.id))).get(patch.id)!;
+          this.visitIn(n, branch, [...enc, `${label}:${patch.id}`], calls);
+          this.names = saved;
+        }
         return;
       }
       case SK.ForStatement: case SK.WhileStatement: case SK.DoStatement:
@@ -177,6 +193,9 @@ export class DurableBody {
 
   private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
     const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
+    if (kind !== "concurrency" && this.fc.ts.isCallExpression(node)) entry.args = argumentTexts(this.fc, node);
+    const feeds = fedTarget(this.fc, node);
+    if (feeds !== undefined) entry.feeds = feeds;
     calls.push(entry);
     if (this.forEachDepth > 0)
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);
@@ -242,6 +261,7 @@ export class DurableBody {
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
     const visitChildren = () => this.visitChildren(call, enc, calls);
+    if (kind.kind === "intrinsic" && kind.op === "patched") return this.visitPatched(call, enc, calls);
     if (kind.kind === "intrinsic") {
       const name = this.names.next(calleeText);
       const hasName = intrinsicHasName(ts, kind.op, call.arguments);
@@ -281,6 +301,13 @@ export class DurableBody {
       return;
     }
     visitChildren();
+  }
+
+  /** `patched("id")` is no operation: nothing to name or record; its id must be a literal (UD108). */
+  private visitPatched(call: TS.CallExpression, enc: string[], calls: CallEntry[]): void {
+    const id = literalChangeId(this.fc, call);
+    if (id === undefined) this.fc.sink.report("UD108", "`patched()` needs its change id as a string literal of 1 to 200 printable ASCII characters: the checker and the runtime's marker read it.", call.getStart(this.fc.sf), call.end);
+    this.visitChildren(call, enc, calls);
   }
 
   private warnNotDurable(call: TS.CallExpression, calleeText: string): void {
@@ -372,4 +399,29 @@ export class DurableBody {
       if (eager && this.eagerCalls.delete(inner)) this.fc.s.prependLeft(el.getStart(this.fc.sf), "async () => ");
     });
   }
+}
+
+/** The change id of `patched("id")`, when the call is one and its argument a fitting literal. */
+function literalChangeId(fc: FileContext, call: TS.CallExpression): string | undefined {
+  const { ts } = fc;
+  const [first] = call.arguments;
+  if (call.arguments.length !== 1 || !first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return undefined;
+  return /^[\x20-\x7e]{1,200}$/.test(first.text) ? first.text : undefined;
+}
+
+/** `if (patched("id"))` or `if (!patched("id"))`: the branch the compiler names apart. */
+function patchCondition(fc: FileContext, condition: TS.Expression): { id: string; negated: boolean } | undefined {
+  const { ts } = fc;
+  let e = condition;
+  let negated = false;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e)) e = e.expression;
+    else if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) (negated = !negated), (e = e.operand);
+    else break;
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const kind = classifyCallee(fc.resolver, e.expression);
+  if (kind.kind !== "intrinsic" || kind.op !== "patched") return undefined;
+  const id = literalChangeId(fc, e);
+  return id === undefined ? undefined : { id, negated };
 }

@@ -15,6 +15,10 @@ export interface CallEntry {
   loc: string;
   /** Enclosing control flow, outermost first: "if", "else", "for-of", "try", "Promise.all[0]", ... */
   enclosing: string[];
+  /** Each argument's source text (comments dropped, whitespace runs as one space, a function literal as `<fn>`); absent on concurrency forms. */
+  args?: string[];
+  /** The variable or target the result is stored in (`a`, `o.x`, `return`), when there is one. */
+  feeds?: string;
   /** For concurrency forms: the calls of each branch (one entry for a map callback). */
   branches?: CallEntry[][];
 }

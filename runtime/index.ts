@@ -11,6 +11,7 @@ export { DurablePromise } from "./context/durable-promise.ts";
 export type { DurableExecutionClient } from "./protocol/client.ts";
 export type { LambdaClientLike } from "./protocol/lambda-client.ts";
 export { context, step, sleep } from "./dialect/intrinsics.ts";
+export { patched } from "./dialect/patched.ts";
 export { createCallback, waitForCallback, invoke, waitForCondition, map, parallel } from "./dialect/operation-intrinsics.ts";
 export type { CreateCallbackConfig, CreateCallbackResult } from "./operations/callback.ts";
 export type { WaitForCallbackConfig, WaitForCallbackContext, WaitForCallbackSubmitter } from "./operations/wait-for-callback.ts";

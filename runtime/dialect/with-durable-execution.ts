@@ -60,7 +60,7 @@ export function withDurableExecution<TEvent = any, TResult = any>(
       : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
     const state = await ExecutionState.load(input, client);
     const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
-    const root = new DurableContextImpl(execution);
+    const root = new DurableContextImpl(execution, { replayOnly: client.replayOnly === true });
     const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
 
     const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));

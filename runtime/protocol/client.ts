@@ -13,6 +13,12 @@ import type {
 export interface DurableExecutionClient {
   checkpoint(request: CheckpointRequest): Promise<CheckpointResponse>;
   getExecutionState(request: GetExecutionStateRequest): Promise<ExecutionStatePage>;
+  /**
+   * A client that only replays a recorded history (`use-durable check --histories`): the whole
+   * execution runs in replay-only mode, so recorded operations return their results, nothing runs
+   * that was not recorded, and nothing is checkpointed.
+   */
+  readonly replayOnly?: boolean;
 }
 
 export function isDurableExecutionClient(value: unknown): value is DurableExecutionClient {
