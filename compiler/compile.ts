@@ -7,6 +7,7 @@ import MagicString, { type SourceMap } from "magic-string";
 import { DiagnosticSink, LineIndex, type Diagnostic } from "./diagnostics.ts";
 import { scanDirectives } from "./directives.ts";
 import { DurableBody } from "./durable-body.ts";
+import { emitClassRegistrations } from "./class-registration.ts";
 import { emitDefinitions } from "./definitions.ts";
 import { emitTemps, type FileContext } from "./file-context.ts";
 import { buildManifest, emptyManifest, type Manifest, type StepEntry } from "./manifest.ts";
@@ -90,6 +91,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     fns: scan.fns, temps: new Map(), tempCount: 0, lines: new LineIndex(code),
   };
   emitDefinitions(fc);
+  emitClassRegistrations(fc);
   const durable = [];
   const steps: StepEntry[] = [];
   for (const info of scan.fns.values()) {

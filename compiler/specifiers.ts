@@ -32,6 +32,7 @@ export const RT = {
   promiseAny: `${RUNTIME_NS}.promiseAny`,
   promiseRace: `${RUNTIME_NS}.promiseRace`,
   mapAll: `${RUNTIME_NS}.mapAll`,
+  registerClass: `${RUNTIME_NS}.registerClass`,
 } as const;
 
 export const DIRECTIVE = { durable: "use durable", step: "use step" } as const;

@@ -6,3 +6,4 @@ export { registerStep, registerDurable } from "./dialect/tags.ts";
 export type { Fn, StepMeta, DurableMeta } from "./dialect/tags.ts";
 export { durable, enterDurable, callStep, callDurable, call } from "./dialect/dispatch.ts";
 export { promiseAll, promiseAllSettled, promiseAny, promiseRace, mapAll } from "./dialect/js-concurrency.ts";
+export { registerClass } from "./context/class-registry.ts";

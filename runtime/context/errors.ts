@@ -108,8 +108,9 @@ export class SerdesError extends DurableError {
   constructor(direction: "serialize" | "deserialize", what: string, cause: unknown) {
     super(
       ErrorCode.SERDES_FAILED,
-      `Could not ${direction} the value of ${what}: ${messageOf(cause)}. ` +
-        `Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`,
+      `Could not ${direction} the value of ${what}: ${messageOf(cause)}` +
+        // The serdes of compiled code says itself what it cannot carry and how to fix it.
+        ((cause as Error | undefined)?.name === "UncarriableValueError" ? "" : `. Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`),
       { cause, fatal: "execution", name: "SerdesError" },
     );
   }

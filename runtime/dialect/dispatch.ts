@@ -5,6 +5,7 @@
  */
 import { requireContext, currentFrame } from "../context/current-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
+import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableMeta, Fn } from "./tags.ts";
 import { durableMeta, registerDurable, stepMeta } from "./tags.ts";
 import { isDurableInvocationEvent, withDurableExecution } from "./with-durable-execution.ts";
@@ -15,7 +16,7 @@ let entering: Fn | undefined;
 
 export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   const ctx = requireContext(`The step "${name}"`);
-  return ctx.step(name, () => fn.apply(thisArg, args), stepMeta(fn)?.config);
+  return ctx.step(name, () => fn.apply(thisArg, args), stepOptions(stepMeta(fn)?.config));
 }
 
 export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
@@ -27,7 +28,7 @@ export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknow
     } finally {
       entering = undefined;
     }
-  });
+  }, childOptions());
 }
 
 export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
@@ -43,7 +44,7 @@ export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown
     return impl.apply(thisArg, list);
   }
   const frame = currentFrame();
-  if (frame && !frame.inStep) return frame.context.runInChildContext(meta.name, () => impl.apply(thisArg, list));
+  if (frame && !frame.inStep) return frame.context.runInChildContext(meta.name, () => impl.apply(thisArg, list), childOptions());
   if (frame?.inStep) {
     return Promise.reject(new DurableError(
       ErrorCode.INSIDE_STEP,

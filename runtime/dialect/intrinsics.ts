@@ -8,6 +8,7 @@ import type { DurableContext } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import type { Duration } from "../context/duration.ts";
 import type { StepConfig, StepFunction } from "../operations/step.ts";
+import { stepOptions } from "./dialect-options.ts";
 
 /** The current DurableContext; throws a coded error outside a durable function or inside a step. */
 export function context(): DurableContext {
@@ -17,7 +18,14 @@ export function context(): DurableContext {
 export function step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
 export function step<T>(fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
 export function step<T>(...args: unknown[]): DurablePromise<T> {
-  return requireContext("step()").step<T>(...(args as [StepFunction<T>]));
+  const ctx = requireContext("step()");
+  // The values of compiled code keep their types (dialect-options.ts); the config's own serdes wins.
+  const at = typeof args[0] === "string" || args[0] === undefined ? 2 : 1;
+  const config = args[at];
+  if (typeof args[at - 1] !== "function" || (config !== undefined && (typeof config !== "object" || config === null))) return ctx.step<T>(...(args as [StepFunction<T>]));
+  const out = [...args];
+  out[at] = stepOptions(config as StepConfig<T> | undefined);
+  return ctx.step<T>(...(out as [StepFunction<T>]));
 }
 
 /** `ctx.wait` under the name a reader expects in plain code. */

@@ -17,6 +17,7 @@ import { requireContext } from "../context/current-context.ts";
 import type { DurableOperationError } from "../context/errors.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
 import { map } from "../batch/map.ts";
+import { batchOptions } from "./dialect-options.ts";
 
 type Branch = () => Promise<unknown>;
 
@@ -78,6 +79,7 @@ export async function mapAll(
         throw error;
       }
     },
+    batchOptions(),
   ]);
   throwFirstFailure(result, originals);
   return inOrder(result);
@@ -100,7 +102,7 @@ async function run(what: string, name: string, branches: readonly Branch[], conf
       }
     },
   }));
-  const result = await runBatch(ctx, "parallel", name, units, config);
+  const result = await runBatch(ctx, "parallel", name, units, { ...batchOptions(), ...config });
   return { result, originals };
 }
 

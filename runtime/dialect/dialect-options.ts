@@ -1,0 +1,33 @@
+/**
+ * The options the operations of compiled code run with, where they differ from the ctx API's
+ * (the official SDK's): values keep their types across a checkpoint (rich-serdes.ts) in step
+ * results, child context results, branch results and batch payloads. A config the user gave (a
+ * step's `serdes` set with configureStep) wins. Nothing here changes what `ctx.*` does.
+ */
+import type { BatchConfig } from "../batch/batch-operation.ts";
+import { BatchResult, batchResultRecord, deserializeBatchResult } from "../batch/batch-result.ts";
+import type { ChildConfig } from "../operations/child-context.ts";
+import { deserializeRich, richSerdes, serializeRich } from "../context/rich-serdes.ts";
+import type { Serdes } from "../context/serdes.ts";
+import type { StepConfig } from "../operations/step.ts";
+
+export function stepOptions<T>(config: StepConfig<T> | undefined): StepConfig<T> {
+  return { ...config, serdes: config?.serdes ?? richSerdes };
+}
+
+export function childOptions<T>(): ChildConfig<T> {
+  return { serdes: richSerdes };
+}
+
+/**
+ * A map / parallel payload: the official record, written by the rich serdes, so a batch of plain
+ * results has the official SDK's bytes and a batch of Dates keeps them.
+ */
+const batchSerdes: Serdes<BatchResult<unknown>> = {
+  serialize: (result) => (result === undefined ? undefined : serializeRich(batchResultRecord(result))),
+  deserialize: (data) => (data === undefined ? undefined : deserializeBatchResult(data, undefined, deserializeRich(data))),
+};
+
+export function batchOptions<R>(): BatchConfig<R> {
+  return { itemSerdes: richSerdes, serdes: batchSerdes as Serdes<BatchResult<R>> };
+}
