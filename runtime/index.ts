@@ -50,6 +50,6 @@ export type {
   ErrorObject, Operation, OperationUpdate, DurableExecutionInvocationInput, DurableExecutionInvocationOutput,
 } from "./protocol/wire.ts";
 // The dialect's promise (compiled code): values keep their types, classes are registered.
-export { registerClass } from "./context/class-registry.ts";
+export { registerClass, registerClass as registerErrorClass } from "./context/class-registry.ts";
 export type { ClassKey } from "./context/class-registry.ts";
 export { richSerdes } from "./context/rich-serdes.ts";

@@ -13,7 +13,7 @@ import type { Serdes } from "./serdes.ts";
 
 const TAG = "$ud";
 /** The envelope's opening bytes: `{"$ud":1,"v":` with `$` escaped. */
-const ENVELOPE = '{"\\u0024ud":1,"v":';
+export const ENVELOPE = '{"\\u0024ud":1,"v":';
 const ENVELOPE_KEY = '{"\\u0024ud":';
 
 const TYPED_ARRAYS = [

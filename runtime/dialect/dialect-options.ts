@@ -1,11 +1,15 @@
 /**
  * The options the operations of compiled code run with, where they differ from the ctx API's
  * (the official SDK's): values keep their types across a checkpoint (rich-serdes.ts) in step
- * results, child context results, branch results and batch payloads. A config the user gave (a
- * step's `serdes` set with configureStep) wins. Nothing here changes what `ctx.*` does.
+ * results, child context results, branch results and batch payloads, and so do the errors of
+ * failed branches (rich-errors.ts). A config the user gave (a step's `serdes` set with
+ * configureStep) wins. Nothing here changes what `ctx.*` does.
  */
 import type { BatchConfig } from "../batch/batch-operation.ts";
 import { BatchResult, batchResultRecord, deserializeBatchResult } from "../batch/batch-result.ts";
+import type { ErrorCodec } from "../batch/batch-result.ts";
+import { fromErrorObject, toErrorObject } from "../context/errors.ts";
+import { errorFromObject, isRichErrorObject, originalError } from "../context/rich-errors.ts";
 import type { ChildConfig } from "../operations/child-context.ts";
 import { deserializeRich, richSerdes, serializeRich } from "../context/rich-serdes.ts";
 import type { Serdes } from "../context/serdes.ts";
@@ -19,13 +23,20 @@ export function childOptions<T>(): ChildConfig<T> {
   return { serdes: richSerdes };
 }
 
+/** A failed unit's error as its original (rich) record, rebuilt as the original error. */
+const errorCodec: ErrorCodec = {
+  toObject: (error) => toErrorObject(originalError(error)),
+  fromObject: (object) => (isRichErrorObject(object) ? errorFromObject(object) : fromErrorObject(object)),
+};
+
 /**
  * A map / parallel payload: the official record, written by the rich serdes, so a batch of plain
- * results has the official SDK's bytes and a batch of Dates keeps them.
+ * results has the official SDK's bytes and a batch of Dates keeps them; failed units keep their
+ * original error (class, fields, cause, stack).
  */
 const batchSerdes: Serdes<BatchResult<unknown>> = {
-  serialize: (result) => (result === undefined ? undefined : serializeRich(batchResultRecord(result))),
-  deserialize: (data) => (data === undefined ? undefined : deserializeBatchResult(data, undefined, deserializeRich(data))),
+  serialize: (result) => (result === undefined ? undefined : serializeRich(batchResultRecord(result, errorCodec))),
+  deserialize: (data) => (data === undefined ? undefined : deserializeBatchResult(data, errorCodec, deserializeRich(data))),
 };
 
 export function batchOptions<R>(): BatchConfig<R> {

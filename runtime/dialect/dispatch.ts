@@ -5,6 +5,7 @@
  */
 import { requireContext, currentFrame } from "../context/current-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
+import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableMeta, Fn } from "./tags.ts";
 import { durableMeta, registerDurable, stepMeta } from "./tags.ts";
@@ -16,19 +17,19 @@ let entering: Fn | undefined;
 
 export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   const ctx = requireContext(`The step "${name}"`);
-  return ctx.step(name, () => fn.apply(thisArg, args), stepOptions(stepMeta(fn)?.config));
+  return asOriginal(ctx.step(name, () => runMarked(() => fn.apply(thisArg, args)), stepOptions(stepMeta(fn)?.config)));
 }
 
 export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   const ctx = requireContext(`The durable function "${name}"`);
-  return ctx.runInChildContext(name, () => {
+  return asOriginal(ctx.runInChildContext(name, () => runMarked(() => {
     entering = fn;
     try {
       return fn.apply(thisArg, args);
     } finally {
       entering = undefined;
     }
-  }, childOptions());
+  }), childOptions()));
 }
 
 export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
@@ -44,7 +45,7 @@ export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown
     return impl.apply(thisArg, list);
   }
   const frame = currentFrame();
-  if (frame && !frame.inStep) return frame.context.runInChildContext(meta.name, () => impl.apply(thisArg, list), childOptions());
+  if (frame && !frame.inStep) return asOriginal(frame.context.runInChildContext(meta.name, () => runMarked(() => impl.apply(thisArg, list)), childOptions()));
   if (frame?.inStep) {
     return Promise.reject(new DurableError(
       ErrorCode.INSIDE_STEP,
@@ -53,7 +54,7 @@ export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown
     ));
   }
   if (isDurableInvocationEvent(list[0])) {
-    return withDurableExecution((input) => impl.call(thisArg, input))(list[0], list[1]);
+    return withDurableExecution((input) => runMarked(() => impl.call(thisArg, input)))(list[0], list[1]);
   }
   return Promise.reject(new DurableError(
     ErrorCode.NOT_DEPLOYED,

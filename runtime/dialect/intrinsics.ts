@@ -5,9 +5,10 @@
  */
 import { requireContext } from "../context/current-context.ts";
 import type { DurableContext } from "../context/durable-context.ts";
-import type { DurablePromise } from "../context/durable-promise.ts";
+import { DurablePromise } from "../context/durable-promise.ts";
 import type { Duration } from "../context/duration.ts";
-import type { StepConfig, StepFunction } from "../operations/step.ts";
+import type { StepConfig, StepContext, StepFunction } from "../operations/step.ts";
+import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { stepOptions } from "./dialect-options.ts";
 
 /** The current DurableContext; throws a coded error outside a durable function or inside a step. */
@@ -24,8 +25,12 @@ export function step<T>(...args: unknown[]): DurablePromise<T> {
   const config = args[at];
   if (typeof args[at - 1] !== "function" || (config !== undefined && (typeof config !== "object" || config === null))) return ctx.step<T>(...(args as [StepFunction<T>]));
   const out = [...args];
+  const fn = args[at - 1] as StepFunction<T>;
+  out[at - 1] = (stepContext: StepContext) => runMarked(() => fn(stepContext));
   out[at] = stepOptions(config as StepConfig<T> | undefined);
-  return ctx.step<T>(...(out as [StepFunction<T>]));
+  // A DurablePromise still (awaited lazily), whose failure is the original error.
+  const operation = ctx.step<T>(...(out as [StepFunction<T>]));
+  return new DurablePromise(() => asOriginal(operation));
 }
 
 /** `ctx.wait` under the name a reader expects in plain code. */
