@@ -37,6 +37,7 @@ export const DIAGNOSTIC_FIXES = {
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
   UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
   UD211: "Call it in the durable body instead: `await Promise.all(xs.map((x) => f(x)))`, or pass `(x) => f(x)` from a durable body.",
+  UD212: "Return the changed value from the step and use its result: `order = await applyDiscount(order)`.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;

@@ -62,13 +62,20 @@ export function isCarriable(value: unknown): boolean {
 }
 
 /**
- * A copy of `value` as a step on another machine would receive it: everything the serdes carries is
- * copied; what it cannot carry (a function, an AbortSignal, an unregistered class instance) is
- * passed as it is.
+ * A copy of `value` as a step on another machine would receive it: data is copied (objects, arrays,
+ * Maps, Sets, Dates, typed arrays...); anything else is passed as it is: what the serdes cannot
+ * carry (a function, an AbortSignal, an unregistered class instance), and class instances and
+ * errors too, since a copy would lose `#private` fields and what their constructor set up.
  */
 export function copyValue<T>(value: T): T {
+  return copier(value)();
+}
+
+/** Takes the copy's tree now; each call of the result builds a fresh copy from it (one per attempt). */
+export function copier<T>(value: T): () => T {
   const refs: unknown[] = [];
-  return decodeTree(new Encoder(refs).encode(value, "value", new Set()), refs) as T;
+  const tree = new Encoder(refs).encode(value, "value", new Set());
+  return () => decodeTree(tree, refs) as T;
 }
 
 /**
@@ -253,12 +260,12 @@ class Encoder {
       const name = value.constructor.name;
       if ((TYPED_ARRAYS as readonly string[]).includes(name)) return { [TAG]: name, v: bytes };
     }
-    if (value instanceof Error) return this.encodeError(value, path, ancestors);
+    if (value instanceof Error) return this.refs ? this.fail(value, "", path, "") : this.encodeError(value, path, ancestors);
     if (typeof (value as { then?: unknown }).then === "function") {
       return this.fail(value, "a promise", path, "Await it before returning it.");
     }
     const key = classKeyOf(value);
-    if (key) return { [TAG]: "class", class: key as unknown as Tree, v: this.fields(value, path, ancestors) };
+    if (key && !this.refs) return { [TAG]: "class", class: key as unknown as Tree, v: this.fields(value, path, ancestors) };
     const name = (value as { constructor?: { name?: string } }).constructor?.name || "anonymous";
     return this.fail(
       value,

@@ -5,6 +5,7 @@
  */
 import { requireContext, currentFrame } from "../context/current-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
+import { copier } from "../context/rich-serdes.ts";
 import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableMeta, Fn } from "./tags.ts";
@@ -17,7 +18,9 @@ let entering: Fn | undefined;
 
 export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   const ctx = requireContext(`The step "${name}"`);
-  return asOriginal(ctx.step(name, () => runMarked(() => fn.apply(thisArg, args)), stepOptions(stepMeta(fn)?.config)));
+  // A step gets copies of its arguments, fresh for each attempt: what it changes stays its own.
+  const copy = copier(args);
+  return asOriginal(ctx.step(name, () => runMarked(() => fn.apply(thisArg, copy())), stepOptions(stepMeta(fn)?.config)));
 }
 
 export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
