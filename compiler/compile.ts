@@ -13,6 +13,7 @@ import { emitTemps, type FileContext } from "./file-context.ts";
 import { buildManifest, emptyManifest, type Manifest, type StepEntry } from "./manifest.ts";
 import { relativeId, resolveOptions, type CompileOptions } from "./options.ts";
 import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
+import { normalizeCallee } from "./names.ts";
 import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
@@ -99,7 +100,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     else {
       checkStepBody(fc, info.node, info.name, false);
       const { line, column } = fc.lines.at(info.node.getStart(sf));
-      steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText(sf)), loc: `${file}:${line}:${column}` });
+      steps.push({ id: `${file}#${info.name}`, name: info.name, runtimeName: normalizeCallee(info.name), exported: info.exported, params: info.node.parameters.map((p) => p.name.getText(sf)), loc: `${file}:${line}:${column}` });
     }
   }
   emitTemps(fc);

@@ -1,11 +1,13 @@
 /**
  * Compiler diagnostics: the code table (message templates and fixes), code frames, and printing.
- * UD1xx are errors; UD2xx are replay hazards, warnings unless `strict`.
+ * UD1xx are errors; UD2xx are replay hazards, warnings unless `strict`. A note says what the
+ * compiler did about a construct that would be a hazard in plain code (it never fails a build,
+ * even with `strict`, and bundlers are not shown it; the manifest keeps it).
  */
 
 export interface Diagnostic {
   code: string;
-  severity: "error" | "warning";
+  severity: "error" | "warning" | "note";
   message: string;
   file: string;
   /** 1-based */
@@ -36,7 +38,7 @@ export const DIAGNOSTIC_FIXES = {
   UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
   UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
-  UD211: "Call it in the durable body instead: `await Promise.all(xs.map((x) => f(x)))`, or pass `(x) => f(x)` from a durable body.",
+  UD211: "Nothing to do; to name it from the source instead, call it in the durable body: `(x) => f(x)`.",
   UD212: "Return the changed value from the step and use its result: `order = await applyDiscount(order)`.",
 } as const;
 
@@ -113,10 +115,10 @@ export class DiagnosticSink {
     this.strict = strict;
   }
 
-  report(code: DiagnosticCode, message: string, start: number, end: number): void {
+  report(code: DiagnosticCode, message: string, start: number, end: number, note = false): void {
     this.lines ??= new LineIndex(this.code);
     const { line, column } = this.lines.at(start);
-    const severity = isHazard(code) && !this.strict ? "warning" : "error";
+    const severity = note ? "note" : isHazard(code) && !this.strict ? "warning" : "error";
     const frame = codeFrame(this.code, start, end);
     this.list.push({ code, severity, message, file: this.file, line, column, frame, fix: DIAGNOSTIC_FIXES[code] });
   }

@@ -39,7 +39,7 @@ export class DurableBody {
     this.fc = fc;
     this.info = info;
     const fn = info.node;
-    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, runtimeName: normalizeCallee(info.name), exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
   }
 
   run(): DurableEntry {
@@ -202,7 +202,7 @@ export class DurableBody {
     return true;
   }
 
-  /** A step or durable function handed to other code as a value is called plainly there (UD211). */
+  /** A step or durable function handed to other code as a value is named at run time where it is called (UD211, a note). */
   private checkPassedAsValue(call: TS.CallExpression, calleeText: string): void {
     const { ts } = this.fc;
     for (const a of call.arguments) {
@@ -210,7 +210,8 @@ export class DurableBody {
       const k = classifyCallee(this.fc.resolver, a).kind;
       if (k !== "step" && k !== "durable") continue;
       const what = normalizeCallee(this.fc.code.slice(a.getStart(this.fc.sf), a.end));
-      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: it will be called plainly there, not as a durable operation, and not checkpointed.`, a.getStart(this.fc.sf), a.end);
+      const kind = k === "step" ? "a step" : "a child context";
+      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: where it is called inside the execution it runs as ${kind} named at run time (\`${what}\`, \`${what}#2\`, ...).`, a.getStart(this.fc.sf), a.end, true);
     }
   }
 

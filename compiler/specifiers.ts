@@ -24,6 +24,7 @@ export const RT = {
   registerDurable: `${RUNTIME_NS}.registerDurable`,
   durable: `${RUNTIME_NS}.durable`,
   enterDurable: `${RUNTIME_NS}.enterDurable`,
+  enterStep: `${RUNTIME_NS}.enterStep`,
   callStep: `${RUNTIME_NS}.callStep`,
   callDurable: `${RUNTIME_NS}.callDurable`,
   call: `${RUNTIME_NS}.call`,

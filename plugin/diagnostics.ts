@@ -39,7 +39,8 @@ export function reportDiagnostics(
   });
   const errors = diagnostics.filter((d) => d.severity === "error");
   for (const d of diagnostics) {
-    if (d.severity !== "error") sink.warn(toMessage(d));
+    // Notes (what the compiler did about a would-be hazard) stay in the manifest.
+    if (d.severity === "warning") sink.warn(toMessage(d));
   }
   if (errors.length === 0) return;
   if (errorThrows(framework)) {

@@ -39,7 +39,7 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
         contents: `${result.code}\n//# sourceMappingURL=${result.tokenMap.toUrl()}\n`,
         loader: loaderFor(args.path),
         errors: result.diagnostics.filter((d) => d.severity === "error").map(message),
-        warnings: result.diagnostics.filter((d) => d.severity !== "error").map(message),
+        warnings: result.diagnostics.filter((d) => d.severity === "warning").map(message),
         watchFiles: compiled.watchFiles,
       };
     });
