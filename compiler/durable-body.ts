@@ -11,6 +11,7 @@ import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurren
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
+import { stableCall, stableNewDate } from "./replay-stable.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
 import { NameAllocator, normalizeCallee } from "./names.ts";
 import { RT } from "./specifiers.ts";
@@ -99,7 +100,8 @@ export class DurableBody {
       case SK.NewExpression: {
         linkChain(ts, (node as TS.NewExpression).expression, node);
         const h = newHazard(this.fc, node as TS.NewExpression);
-        if (h) this.hazard(h.code, h.what, node);
+        if (h?.stable) stableNewDate(this.fc, node as TS.NewExpression, h.stable);
+        if (h) this.hazard(h.code, h.what, node, !!h.stable);
         break;
       }
       case SK.IfStatement: {
@@ -156,8 +158,8 @@ export class DurableBody {
     this.visitChildren(node, enc, calls);
   }
 
-  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
-    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end);
+  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node, note = false): void {
+    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end, note);
   }
 
   private isAwaited(call: TS.CallExpression): boolean {
@@ -230,7 +232,8 @@ export class DurableBody {
     linkChain(ts, call.expression, call);
     for (const a of call.arguments) linkChain(ts, a, call);
     const h = callHazard(this.fc, call);
-    if (h) this.hazard(h.code, h.what, call);
+    if (h?.stable) stableCall(this.fc, call, h.stable);
+    if (h) this.hazard(h.code, h.what, call, !!h.stable);
     const conc = matchConcurrency(this.fc, call);
     // A concurrency form looks into its branches before visiting them: link all of it (rare).
     if (conc) linkSubtree(ts, call);

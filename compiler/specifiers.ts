@@ -34,6 +34,11 @@ export const RT = {
   promiseRace: `${RUNTIME_NS}.promiseRace`,
   mapAll: `${RUNTIME_NS}.mapAll`,
   registerClass: `${RUNTIME_NS}.registerClass`,
+  now: `${RUNTIME_NS}.now`,
+  performanceNow: `${RUNTIME_NS}.performanceNow`,
+  random: `${RUNTIME_NS}.random`,
+  randomUUID: `${RUNTIME_NS}.randomUUID`,
+  getRandomValues: `${RUNTIME_NS}.getRandomValues`,
 } as const;
 
 export const DIRECTIVE = { durable: "use durable", step: "use step" } as const;

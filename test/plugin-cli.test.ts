@@ -65,10 +65,10 @@ describe("use-durable build", () => {
   it("shows hazards as warnings and fails on them with --strict", () => {
     const lenient = cli("build", "src/hazard.ts", "--outdir", "out/hazard", "--conditions", "source");
     expect(lenient.code).toBe(0);
-    expect(lenient.stderr).toContain("src/hazard.ts:6:21 UD201 warning:");
+    expect(lenient.stderr).toContain("src/hazard.ts:6:16 UD204 warning:");
     const strict = cli("build", "src/hazard.ts", "--outdir", "out/strict", "--strict", "--conditions", "source");
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("src/hazard.ts:6:21 UD201 error:");
+    expect(strict.stderr).toContain("src/hazard.ts:6:16 UD204 error:");
   });
 
   it.each([

@@ -300,6 +300,11 @@ export class DurableContextImpl implements DurableContext {
     return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
   }
 
+  /** The unhashed id the next operation of this context takes ("3", "2-3"). */
+  get position(): string {
+    return this.ids.peek();
+  }
+
   /** True while the code at this point already ran in an earlier invocation. */
   isReplaying(): boolean {
     return this.replayOnly || this.execution.state.has(hashId(this.ids.peek()));

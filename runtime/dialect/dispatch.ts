@@ -11,6 +11,7 @@ import { copier } from "../context/rich-serdes.ts";
 import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
+import { anchored } from "./replay-clock.ts";
 import { runTimeName } from "./run-time-names.ts";
 import type { DurableMeta, Fn, StepMeta } from "./tags.ts";
 import { durableMeta, registerDurable, stepMeta, tagStep } from "./tags.ts";
@@ -28,7 +29,7 @@ export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]
 function runStep(ctx: DurableContextImpl, name: string, tagged: Fn, body: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   // A step gets copies of its arguments, fresh for each attempt: what it changes stays its own.
   const copy = copier(args);
-  return asOriginal(ctx.step(name, () => runMarked(() => body.apply(thisArg, copy())), stepOptions(stepMeta(tagged)?.config)));
+  return asOriginal(anchored(ctx, () => ctx.step(name, () => runMarked(() => body.apply(thisArg, copy())), stepOptions(stepMeta(tagged)?.config))));
 }
 
 /**
@@ -60,14 +61,14 @@ export function registerStep<F extends Fn>(fn: F, meta: StepMeta): F {
 
 export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   const ctx = requireContext(`The durable function "${name}"`);
-  return asOriginal(ctx.runInChildContext(name, () => runMarked(() => {
+  return asOriginal(anchored(ctx, () => ctx.runInChildContext(name, () => runMarked(() => {
     entering = fn;
     try {
       return fn.apply(thisArg, args);
     } finally {
       entering = undefined;
     }
-  }), childOptions()));
+  }), childOptions())));
 }
 
 export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
@@ -85,7 +86,7 @@ export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown
   const frame = currentFrame();
   if (frame && !frame.inStep) {
     const ctx = frame.context;
-    return asOriginal(ctx.runInChildContext(runTimeName(ctx, meta.name), () => runMarked(() => impl.apply(thisArg, list)), childOptions()));
+    return asOriginal(anchored(ctx, () => ctx.runInChildContext(runTimeName(ctx, meta.name), () => runMarked(() => impl.apply(thisArg, list)), childOptions())));
   }
   if (frame?.inStep) {
     return Promise.reject(new DurableError(

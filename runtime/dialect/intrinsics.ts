@@ -9,6 +9,7 @@ import { DurablePromise } from "../context/durable-promise.ts";
 import type { Duration } from "../context/duration.ts";
 import type { StepConfig, StepContext, StepFunction } from "../operations/step.ts";
 import { asOriginal, runMarked } from "./compiled-errors.ts";
+import { anchoredLazily } from "./replay-clock.ts";
 import { stepOptions } from "./dialect-options.ts";
 
 /** The current DurableContext; throws a coded error outside a durable function or inside a step. */
@@ -28,8 +29,8 @@ export function step<T>(...args: unknown[]): DurablePromise<T> {
   const fn = args[at - 1] as StepFunction<T>;
   out[at - 1] = (stepContext: StepContext) => runMarked(() => fn(stepContext));
   out[at] = stepOptions(config as StepConfig<T> | undefined);
-  // A DurablePromise still (awaited lazily), whose failure is the original error.
-  const operation = ctx.step<T>(...(out as [StepFunction<T>]));
+  // A DurablePromise still (awaited lazily): it moves the durable clock, and fails with the original error.
+  const operation = anchoredLazily(ctx, () => ctx.step<T>(...(out as [StepFunction<T>])));
   return new DurablePromise(() => asOriginal(operation));
 }
 
@@ -37,5 +38,6 @@ export function step<T>(...args: unknown[]): DurablePromise<T> {
 export function sleep(name: string, duration: Duration): DurablePromise<void>;
 export function sleep(duration: Duration): DurablePromise<void>;
 export function sleep(...args: unknown[]): DurablePromise<void> {
-  return requireContext("sleep()").wait(...(args as [Duration]));
+  const ctx = requireContext("sleep()");
+  return anchoredLazily(ctx, () => ctx.wait(...(args as [Duration])));
 }

@@ -18,6 +18,7 @@ import { DurableError, ErrorCode } from "../context/errors.ts";
 import { map } from "../batch/map.ts";
 import { originalError } from "../context/rich-errors.ts";
 import { runMarked } from "./compiled-errors.ts";
+import { anchored } from "./replay-clock.ts";
 import { batchOptions } from "./dialect-options.ts";
 
 type Branch = () => Promise<unknown>;
@@ -68,12 +69,12 @@ export async function mapAll(
     throw new DurableError(ErrorCode.INVALID_ARGUMENT, `Promise.all over ${name}: the mapped value is not an array (got ${items === null ? "null" : typeof items}).`);
   }
   const ctx = requireContext(`Promise.all(...map(...)) "${name}"`);
-  const result = await map<unknown, unknown>(ctx, [
+  const result = await anchored(ctx, () => map<unknown, unknown>(ctx, [
     name,
     items,
     (_child: unknown, item: unknown, index: number) => runMarked(() => fn(item, index, items)),
     batchOptions(),
-  ]);
+  ]));
   throwFirstFailure(result);
   return inOrder(result);
 }
@@ -87,7 +88,7 @@ async function run(what: string, name: string, branches: readonly Branch[], conf
     name: `parallel-branch-${index}`,
     run: () => runMarked(branch),
   }));
-  return runBatch(ctx, "parallel", name, units, { ...batchOptions(), ...config });
+  return anchored(ctx, () => runBatch(ctx, "parallel", name, units, { ...batchOptions(), ...config }));
 }
 
 function inOrder(result: BatchResult<unknown>): unknown[] {

@@ -14,7 +14,8 @@ import type { BatchResult } from "../batch/batch-result.ts";
 import type { CreateCallbackConfig, CreateCallbackResult } from "../operations/callback.ts";
 import { requireContext } from "../context/current-context.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
-import type { DurablePromise } from "../context/durable-promise.ts";
+import { DurablePromise } from "../context/durable-promise.ts";
+import { hashId } from "../context/operation-id.ts";
 import { passThroughSerdes } from "../context/execution.ts";
 import type { InvokeConfig } from "../operations/invoke.ts";
 import type { MapConfig, MapFunction } from "../batch/map.ts";
@@ -22,6 +23,7 @@ import type { ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
 import type { WaitForCallbackConfig, WaitForCallbackSubmitter } from "../operations/wait-for-callback.ts";
 import { jsonOrRawSerdes } from "../context/serdes.ts";
 import type { WaitForConditionCheck, WaitForConditionConfig } from "../operations/wait-for-condition.ts";
+import { anchoredLazily, settleAt } from "./replay-clock.ts";
 
 type AnyArgs = [any, ...any[]];
 
@@ -29,14 +31,20 @@ export function createCallback<T = unknown>(name: string | undefined, config?: C
 export function createCallback<T = unknown>(config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
 export function createCallback<T>(...args: unknown[]): DurablePromise<CreateCallbackResult<T>> {
   const ctx = requireContext("createCallback()");
-  return ctx.createCallback<T>(...(jsonByDefault(ctx, args, 0) as AnyArgs));
+  const id = hashId(ctx.position);
+  const created = ctx.createCallback<T>(...(jsonByDefault(ctx, args, 0) as AnyArgs));
+  // Creating it does not end it: only its result, when awaited, moves the durable clock.
+  return new DurablePromise(async () => {
+    const [result, callbackId] = await created;
+    return [new DurablePromise(() => settleAt(ctx, id, result)), callbackId];
+  });
 }
 
 export function waitForCallback<T = unknown>(name: string | undefined, submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
 export function waitForCallback<T = unknown>(submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
 export function waitForCallback<T>(...args: unknown[]): DurablePromise<T> {
   const ctx = requireContext("waitForCallback()");
-  return ctx.waitForCallback<T>(...(jsonByDefault(ctx, args, 1) as AnyArgs));
+  return anchoredLazily(ctx, () => ctx.waitForCallback<T>(...(jsonByDefault(ctx, args, 1) as AnyArgs)));
 }
 
 /**
@@ -57,23 +65,27 @@ function jsonByDefault(ctx: DurableContextImpl, args: unknown[], configIndex: nu
 export function invoke<O = unknown, I = unknown>(name: string, functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
 export function invoke<O = unknown, I = unknown>(functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
 export function invoke<O>(...args: unknown[]): DurablePromise<O> {
-  return requireContext("invoke()").invoke<O>(...(args as AnyArgs));
+  const ctx = requireContext("invoke()");
+  return anchoredLazily(ctx, () => ctx.invoke<O>(...(args as AnyArgs)));
 }
 
 export function waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
 export function waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
 export function waitForCondition<T>(...args: unknown[]): DurablePromise<T> {
-  return requireContext("waitForCondition()").waitForCondition<T>(...(args as AnyArgs));
+  const ctx = requireContext("waitForCondition()");
+  return anchoredLazily(ctx, () => ctx.waitForCondition<T>(...(args as AnyArgs)));
 }
 
 export function map<I, R>(name: string | undefined, items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
 export function map<I, R>(items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
 export function map<I, R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-  return requireContext("map()").map<I, R>(...(args as AnyArgs));
+  const ctx = requireContext("map()");
+  return anchoredLazily(ctx, () => ctx.map<I, R>(...(args as AnyArgs)));
 }
 
 export function parallel<R>(name: string | undefined, branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
 export function parallel<R>(branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
 export function parallel<R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-  return requireContext("parallel()").parallel<R>(...(args as AnyArgs));
+  const ctx = requireContext("parallel()");
+  return anchoredLazily(ctx, () => ctx.parallel<R>(...(args as AnyArgs)));
 }
