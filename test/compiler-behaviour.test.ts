@@ -31,8 +31,8 @@ interface RunSpec {
   needs?: string[];
   /** The result, for programs whose plain run needs a real service (callbacks, invoke). */
   expected?: unknown;
-  /** Callback operations to answer, by operation name, when they reach `when` (default STARTED). */
-  callbacks?: Array<{ name: string; when?: "STARTED" | "SUBMITTED"; result: string }>;
+  /** Callback operations to answer, by operation name (and index among same-named ones), when they reach `when` (default STARTED). */
+  callbacks?: Array<{ name: string; index?: number; when?: "STARTED" | "SUBMITTED"; result: string }>;
   /** Functions to register for chained invokes; each echoes its input as `{ echoed }`. */
   functions?: string[];
 }
@@ -153,7 +153,7 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       };
       const options = {
         payload: spec.payload,
-        hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
+        hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, ...(c.index !== undefined && { index: c.index }), when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
         functions: Object.fromEntries((spec.functions ?? []).map((f) => [f, async (event: unknown) => ({ echoed: event })])),
       };
 

@@ -11,7 +11,7 @@ import type { ErrorCodec } from "../batch/batch-result.ts";
 import { fromErrorObject, toErrorObject } from "../context/errors.ts";
 import { errorFromObject, isRichErrorObject, originalError } from "../context/rich-errors.ts";
 import type { ChildConfig } from "../operations/child-context.ts";
-import { deserializeRich, richSerdes, serializeRich } from "../context/rich-serdes.ts";
+import { deserializeRich, isCarriable, richSerdes, serializeRich } from "../context/rich-serdes.ts";
 import type { Serdes } from "../context/serdes.ts";
 import type { StepConfig } from "../operations/step.ts";
 
@@ -19,8 +19,11 @@ export function stepOptions<T>(config: StepConfig<T> | undefined): StepConfig<T>
   return { ...config, serdes: config?.serdes ?? richSerdes };
 }
 
+/** A result that is not data (a callback's promise, a function) is kept in memory and rebuilt on replay. */
+const notData = (result: unknown): boolean => !isCarriable(result);
+
 export function childOptions<T>(): ChildConfig<T> {
-  return { serdes: richSerdes };
+  return { serdes: richSerdes, replayChildren: notData };
 }
 
 /** A failed unit's error as its original (rich) record, rebuilt as the original error. */
@@ -40,5 +43,5 @@ const batchSerdes: Serdes<BatchResult<unknown>> = {
 };
 
 export function batchOptions<R>(): BatchConfig<R> {
-  return { itemSerdes: richSerdes, serdes: batchSerdes as Serdes<BatchResult<R>> };
+  return { itemSerdes: richSerdes, serdes: batchSerdes as Serdes<BatchResult<R>>, replayChildren: notData };
 }
