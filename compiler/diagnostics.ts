@@ -20,7 +20,7 @@ export interface Diagnostic {
 
 export const DIAGNOSTIC_FIXES = {
   UD100: "Fix the syntax error; the file was left unchanged.",
-  UD101: 'Write "use durable" (or "use step") exactly, as the first statement of the function body.',
+  UD101: 'Write "use durable" (or "use step") exactly, in lower case, as the first statement of the function body.',
   UD102: "Add `async` before the function: durable and step functions are async.",
   UD103: "Move the directive to the first line of the function body.",
   UD104: "Keep one directive: a durable function orchestrates, a step does the work.",
@@ -34,12 +34,13 @@ export const DIAGNOSTIC_FIXES = {
   UD204: "Draw the value inside a step: `const bytes = await step(async () => randomBytes(16))` (randomUUID and getRandomValues need nothing).",
   UD205: "Nothing to do. To time this run's work instead, measure inside a step.",
   UD206: "Use `await sleep({ seconds: n })` from \"use-durable\": timers do not survive a suspension.",
-  UD207: 'Mark the callee "use step", wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
+  UD207: 'Mark the callee "use step" (a package that already does is compiled unless the plugin\'s `exclude` drops it), wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
   UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
   UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
   UD211: "Nothing to do; to name it from the source instead, call it in the durable body: `(x) => f(x)`.",
   UD212: "Return the changed value from the step and use its result: `order = await applyDiscount(order)`.",
+  UD213: "Do the I/O in a step (`await step(async () => readFile(path, \"utf8\"))`), so it runs once and its result is recorded.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;

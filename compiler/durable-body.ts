@@ -12,6 +12,7 @@ import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
 import { stableCall, stableNewDate } from "./replay-stable.ts";
+import { chainRoot, neverAwaited, storedIn } from "./unawaited.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
 import { NameAllocator, normalizeCallee } from "./names.ts";
 import { RT } from "./specifiers.ts";
@@ -177,13 +178,19 @@ export class DurableBody {
     return ts.isArrowFunction(p) && p.body === child && isAsync(p);
   }
 
-  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
+  /** `sync`: the call returns no promise (`context()`), so storing its result is no hazard. */
+  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[], sync = false): CallEntry {
     const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
     calls.push(entry);
     if (this.forEachDepth > 0)
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);
     else if (kind !== "concurrency" && this.isFloating(node))
       this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    else if (kind !== "concurrency" && !sync && !this.branchCalls.has(node)) {
+      const stored = storedIn(this.fc.ts, node);
+      if (stored && neverAwaited(this.fc.ts, stored))
+        this.fc.sink.report("UD210", `Durable call \`${callee}\` is stored in \`${stored.text}\`, which is never awaited: \`${stored.text}\` holds a promise, its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    }
     return entry;
   }
 
@@ -251,7 +258,7 @@ export class DurableBody {
       const hasName = intrinsicHasName(ts, kind.op, call.arguments);
       const first = call.arguments[0];
       const userName = hasName === true && first && ts.isStringLiteral(first) ? first.text : name;
-      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc);
+      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc, kind.op === "context");
       if (hasName === false) this.fc.s.appendLeft(first ? first.getStart(this.fc.sf) : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
       if (INLINE_STEP_OPS.has(kind.op)) {
         for (const a of call.arguments) {
@@ -275,6 +282,15 @@ export class DurableBody {
     }
     // A call already reported as a hazard (`return Date.now()`) is not reported twice.
     if (kind.kind === "plain" && kind.warn && !h && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
+    // `await fetch(u).then((r) => r.json())`: the chain's first call is what runs again on replay.
+    const root = kind.kind === "plain" && this.isAwaited(call) ? chainRoot(this.fc.ts, call) : undefined;
+    if (root) {
+      // The chain below this call is visited (and linked) later; scope lookups need it now (rare).
+      linkSubtree(ts, call);
+      const rootKind = classifyCallee(this.fc.resolver, root.expression);
+      const rootText = normalizeCallee(code.slice(bareCallee(ts, root.expression).getStart(this.fc.sf), root.expression.end));
+      if ((rootKind.kind === "plain" || rootKind.kind === "unknown") && rootKind.warn && !callHazard(this.fc, root)) this.warnNotDurable(call, rootText);
+    }
     if (forEachFn) {
       this.visitIn(call, call.expression, enc, calls);
       for (const a of call.arguments) {

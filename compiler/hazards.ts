@@ -37,6 +37,19 @@ function importedFromCrypto(fc: FileContext, e: TS.Expression): boolean {
 }
 
 const HAZARD_MEMBERS = new Set(["now", "random", ...CRYPTO_FNS]);
+/** Node modules whose `...Sync` functions block on I/O. */
+const SYNC_IO_MODULES = /^(node:)?(fs|child_process|zlib)$/;
+
+/** `fs.readFileSync(...)`, `readFileSync(...)`, `cp.execSync(...)` with the callee imported from a module with blocking I/O. */
+function syncIo(fc: FileContext, e: TS.Expression): boolean {
+  const { ts } = fc;
+  const id = ts.isIdentifier(e) ? e : ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) ? e.expression : undefined;
+  if (!id || isLocal(ts, id.text, id)) return false;
+  const b = fc.resolver.bindings.get(id.text);
+  if (b?.kind !== "import" || !SYNC_IO_MODULES.test(b.source)) return false;
+  const name = ts.isIdentifier(e) ? b.imported : (e as TS.PropertyAccessExpression).name.text;
+  return name.endsWith("Sync");
+}
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate"]);
 
 export interface Hazard {
@@ -54,7 +67,8 @@ export function callHazard(fc: FileContext, call: TS.CallExpression): Hazard | u
   const e = call.expression;
   // Most calls are none of these: reject on the last name before any scope lookup.
   const last = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined;
-  if (last === undefined || !(HAZARD_MEMBERS.has(last) || TIMERS.has(last) || (ts.isIdentifier(e) && fc.resolver.bindings.get(last)?.kind === "import"))) return undefined;
+  if (last === undefined || !(HAZARD_MEMBERS.has(last) || TIMERS.has(last) || last.endsWith("Sync") || (ts.isIdentifier(e) && fc.resolver.bindings.get(last)?.kind === "import"))) return undefined;
+  if (syncIo(fc, e)) return { code: "UD213", what: `Synchronous I/O \`${e.getText(fc.sf)}()\` runs again on every replay and blocks the invocation` };
   if (member(fc, e, "Date", "now")) return { code: "UD201", what: stable("`Date.now()`", "the durable clock: when the last operation the code awaited ended"), stable: RT.now };
   if (member(fc, e, "Math", "random")) return { code: "UD203", what: stable("`Math.random()`", "drawn from the execution and the position in the code"), stable: RT.random };
   if (member(fc, e, "crypto", CRYPTO_FNS) || importedFromCrypto(fc, e)) {

@@ -33,6 +33,7 @@ export const RT = {
   promiseAny: `${RUNTIME_NS}.promiseAny`,
   promiseRace: `${RUNTIME_NS}.promiseRace`,
   mapAll: `${RUNTIME_NS}.mapAll`,
+  mapAllSettled: `${RUNTIME_NS}.mapAllSettled`,
   registerClass: `${RUNTIME_NS}.registerClass`,
   now: `${RUNTIME_NS}.now`,
   performanceNow: `${RUNTIME_NS}.performanceNow`,

@@ -5,7 +5,7 @@
 export { registerDurable } from "./dialect/tags.ts";
 export type { Fn, StepMeta, DurableMeta } from "./dialect/tags.ts";
 export { registerStep, enterStep, durable, enterDurable, callStep, callDurable, call } from "./dialect/dispatch.ts";
-export { promiseAll, promiseAllSettled, promiseAny, promiseRace, mapAll } from "./dialect/js-concurrency.ts";
+export { promiseAll, promiseAllSettled, promiseAny, promiseRace, mapAll, mapAllSettled } from "./dialect/js-concurrency.ts";
 export { registerClass } from "./context/class-registry.ts";
 export { now, performanceNow } from "./dialect/replay-clock.ts";
 export { random, randomUUID, getRandomValues } from "./dialect/replay-random.ts";

@@ -72,6 +72,8 @@ export function callDurable(name: string, fn: Fn, thisArg: unknown, args: unknow
 }
 
 export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  // As plain JS says it (`o.missing is not a function`), not as `fn.apply` would fail here.
+  if (typeof fn !== "function") throw new TypeError(`${calleeOf(name)} is not a function`);
   if (stepMeta(fn)) return callStep(name, fn, thisArg, args);
   if (durableMeta(fn)) return callDurable(name, fn, thisArg, args);
   return fn.apply(thisArg, args);
@@ -112,4 +114,14 @@ export function durable<F extends Fn>(impl: F, meta: DurableMeta): F {
   };
   Object.defineProperty(wrapper, "name", { value: meta.name, configurable: true });
   return registerDurable(wrapper as unknown as F, meta);
+}
+
+/** The callee as written, from the compiler's operation name (`o.missing#2` -> `o.missing`). */
+function calleeOf(name: string): string {
+  const callee = name.replace(/#\d+$/, "");
+  try {
+    return decodeURIComponent(callee);
+  } catch {
+    return callee;
+  }
 }

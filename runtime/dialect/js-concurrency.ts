@@ -31,7 +31,11 @@ export async function promiseAll(name: string, branches: readonly Branch[]): Pro
 
 export async function promiseAllSettled(name: string, branches: readonly Branch[]): Promise<PromiseSettledResult<unknown>[]> {
   const result = await run("Promise.allSettled", name, branches, { completionConfig: { toleratedFailureCount: branches.length } });
-  return result.all.map((item): PromiseSettledResult<unknown> =>
+  return settled(result);
+}
+
+function settled(result: BatchResult<unknown>): PromiseSettledResult<unknown>[] {
+  return [...result.all].sort((a, b) => a.index - b.index).map((item): PromiseSettledResult<unknown> =>
     item.status === "SUCCEEDED"
       ? { status: "fulfilled", value: item.result }
       : { status: "rejected", reason: originalError(item.error) },
@@ -60,23 +64,31 @@ export async function promiseRace(name: string, branches: readonly Branch[]): Pr
   return first.result;
 }
 
-export async function mapAll(
-  name: string,
-  items: readonly unknown[],
-  fn: (item: unknown, index: number, items: readonly unknown[]) => Promise<unknown>,
-): Promise<unknown[]> {
+type MapFn = (item: unknown, index: number, items: readonly unknown[]) => Promise<unknown>;
+
+export async function mapAll(name: string, items: readonly unknown[], fn: MapFn): Promise<unknown[]> {
+  const result = await runMap("Promise.all", name, items, fn, {});
+  throwFirstFailure(result);
+  return inOrder(result);
+}
+
+/** `Promise.allSettled(xs.map(fn))`: every item runs; the results in item order, as plain JS settles them. */
+export async function mapAllSettled(name: string, items: readonly unknown[], fn: MapFn): Promise<PromiseSettledResult<unknown>[]> {
+  const result = await runMap("Promise.allSettled", name, items, fn, { completionConfig: { toleratedFailureCount: Array.isArray(items) ? items.length : 0 } });
+  return settled(result);
+}
+
+async function runMap(what: string, name: string, items: readonly unknown[], fn: MapFn, config: BatchConfig<unknown>) {
   if (!Array.isArray(items)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `Promise.all over ${name}: the mapped value is not an array (got ${items === null ? "null" : typeof items}).`);
+    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${what} over ${name}: the mapped value is not an array (got ${items === null ? "null" : typeof items}).`);
   }
-  const ctx = requireContext(`Promise.all(...map(...)) "${name}"`);
-  const result = await anchored(ctx, () => map<unknown, unknown>(ctx, [
+  const ctx = requireContext(`${what}(...map(...)) "${name}"`);
+  return anchored(ctx, () => map<unknown, unknown>(ctx, [
     name,
     items,
     (_child: unknown, item: unknown, index: number) => runMarked(() => fn(item, index, items)),
-    batchOptions(),
+    { ...batchOptions(), ...config },
   ]));
-  throwFirstFailure(result);
-  return inOrder(result);
 }
 
 async function run(what: string, name: string, branches: readonly Branch[], config: BatchConfig<unknown>) {
