@@ -9,3 +9,8 @@ export { promiseAll, promiseAllSettled, promiseAny, promiseRace, mapAll, mapAllS
 export { registerClass } from "./context/class-registry.ts";
 export { now, performanceNow } from "./dialect/replay-clock.ts";
 export { random, randomUUID, getRandomValues } from "./dialect/replay-random.ts";
+import { noteCompiledCode } from "./dialect/compiled-code.ts";
+
+// Only compiled code imports this module: intrinsics called outside an execution can now tell a
+// missing plugin from a misplaced call (dialect/compiled-code.ts).
+noteCompiledCode();

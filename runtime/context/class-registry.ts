@@ -5,6 +5,8 @@
  * It only maps classes to keys and back; it never builds or encodes a value (rich-serdes.ts does).
  */
 
+import { FatalError, RetryableError } from "./flow-errors.ts";
+
 /** How a class is named on the wire: its name, and the module it was registered from (if known). */
 export interface ClassKey {
   name: string;
@@ -28,7 +30,7 @@ const byClass = new Map<unknown, ClassKey>();
 const known: Array<{ key: ClassKey; cls: Ctor }> = [];
 
 const BUILT_IN_ERRORS: Record<string, Ctor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError,
+  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError, FatalError, RetryableError,
 };
 
 /**

@@ -7,12 +7,15 @@
  */
 import { requireContext, currentFrame } from "../context/current-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
+import { hashId } from "../context/operation-id.ts";
 import { copier } from "../context/rich-serdes.ts";
+import type { StepContext } from "../operations/step.ts";
 import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
 import { anchored } from "./replay-clock.ts";
 import { runTimeName } from "./run-time-names.ts";
+import { runWithStepMetadata } from "./step-metadata.ts";
 import type { DurableMeta, Fn, StepMeta } from "./tags.ts";
 import { durableMeta, registerDurable, stepMeta, tagStep } from "./tags.ts";
 import { isDurableInvocationEvent, withDurableExecution } from "./with-durable-execution.ts";
@@ -29,7 +32,9 @@ export function callStep(name: string, fn: Fn, thisArg: unknown, args: unknown[]
 function runStep(ctx: DurableContextImpl, name: string, tagged: Fn, body: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
   // A step gets copies of its arguments, fresh for each attempt: what it changes stays its own.
   const copy = copier(args);
-  return asOriginal(anchored(ctx, () => ctx.step(name, () => runMarked(() => body.apply(thisArg, copy())), stepOptions(stepMeta(tagged)?.config))));
+  const id = hashId(ctx.position);
+  const attempt = (step: StepContext) => runWithStepMetadata(ctx, id, name, step.attempt, () => runMarked(() => body.apply(thisArg, copy())));
+  return asOriginal(anchored(ctx, () => ctx.step(name, attempt, stepOptions(stepMeta(tagged)?.config))));
 }
 
 /**

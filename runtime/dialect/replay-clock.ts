@@ -10,12 +10,10 @@ import type { DurableContextImpl } from "../context/durable-context.ts";
 import { DurablePromise } from "../context/durable-promise.ts";
 import { hashId } from "../context/operation-id.ts";
 import type { Operation, WireTimestamp } from "../protocol/wire.ts";
-import { OperationStatus } from "../protocol/wire.ts";
 
-const clocks = new WeakMap<DurableContextImpl, { t: number }>();
-const TERMINAL: ReadonlySet<string> = new Set([
-  OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.CANCELLED, OperationStatus.TIMED_OUT, OperationStatus.STOPPED,
-]);
+const clocks = /* @__PURE__ */ new WeakMap<DurableContextImpl, { t: number }>();
+// The wire strings themselves: a Set of OperationStatus members would be kept in every bundle.
+const TERMINAL: ReadonlySet<string> = /* @__PURE__ */ new Set(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "STOPPED"]);
 
 function ms(value: WireTimestamp | undefined): number | undefined {
   if (value === undefined || value === null) return undefined;

@@ -9,7 +9,7 @@ import { createHash, getRandomValues as platformRandomValues, randomUUID as plat
 import { currentFrame } from "../context/current-context.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
 
-const draws = new WeakMap<DurableContextImpl, { position: string; index: number }>();
+const draws = /* @__PURE__ */ new WeakMap<DurableContextImpl, { position: string; index: number }>();
 
 /** 32 bytes for the next draw in the current durable body, or undefined outside one. */
 function nextBlock(purpose: string): Buffer | undefined {

@@ -8,7 +8,7 @@
  */
 import type { DurableContextImpl } from "../context/durable-context.ts";
 
-const counts = new WeakMap<DurableContextImpl, Map<string, number>>();
+const counts = /* @__PURE__ */ new WeakMap<DurableContextImpl, Map<string, number>>();
 
 export function runTimeName(ctx: DurableContextImpl, own: string): string {
   const base = encode(own || "anonymous");
