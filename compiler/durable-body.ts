@@ -12,6 +12,8 @@ import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurren
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
+import { stableCall, stableNewDate } from "./replay-stable.ts";
+import { chainRoot, neverAwaited, storedIn } from "./unawaited.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
 import { NameAllocator, normalizeCallee, patchPrefix } from "./names.ts";
 import { RT } from "./specifiers.ts";
@@ -42,7 +44,7 @@ export class DurableBody {
     this.fc = fc;
     this.info = info;
     const fn = info.node;
-    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, runtimeName: normalizeCallee(info.name), exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
   }
 
   run(): DurableEntry {
@@ -102,7 +104,8 @@ export class DurableBody {
       case SK.NewExpression: {
         linkChain(ts, (node as TS.NewExpression).expression, node);
         const h = newHazard(this.fc, node as TS.NewExpression);
-        if (h) this.hazard(h.code, h.what, node);
+        if (h?.stable) stableNewDate(this.fc, node as TS.NewExpression, h.stable);
+        if (h) this.hazard(h.code, h.what, node, !!h.stable);
         break;
       }
       case SK.IfStatement: {
@@ -172,8 +175,8 @@ export class DurableBody {
     this.visitChildren(node, enc, calls);
   }
 
-  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
-    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end);
+  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node, note = false): void {
+    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end, note);
   }
 
   private isAwaited(call: TS.CallExpression): boolean {
@@ -191,7 +194,8 @@ export class DurableBody {
     return ts.isArrowFunction(p) && p.body === child && isAsync(p);
   }
 
-  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
+  /** `sync`: the call returns no promise (`context()`), so storing its result is no hazard. */
+  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[], sync = false): CallEntry {
     const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
     if (kind !== "concurrency" && this.fc.ts.isCallExpression(node)) entry.args = argumentTexts(this.fc, node);
     const feeds = fedTarget(this.fc, node);
@@ -201,6 +205,11 @@ export class DurableBody {
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);
     else if (kind !== "concurrency" && this.isFloating(node))
       this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    else if (kind !== "concurrency" && !sync && !this.branchCalls.has(node)) {
+      const stored = storedIn(this.fc.ts, node);
+      if (stored && neverAwaited(this.fc.ts, stored))
+        this.fc.sink.report("UD210", `Durable call \`${callee}\` is stored in \`${stored.text}\`, which is never awaited: \`${stored.text}\` holds a promise, its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    }
     return entry;
   }
 
@@ -221,7 +230,7 @@ export class DurableBody {
     return true;
   }
 
-  /** A step or durable function handed to other code as a value is called plainly there (UD211). */
+  /** A step or durable function handed to other code as a value is named at run time where it is called (UD211, a note). */
   private checkPassedAsValue(call: TS.CallExpression, calleeText: string): void {
     const { ts } = this.fc;
     for (const a of call.arguments) {
@@ -229,7 +238,8 @@ export class DurableBody {
       const k = classifyCallee(this.fc.resolver, a).kind;
       if (k !== "step" && k !== "durable") continue;
       const what = normalizeCallee(this.fc.code.slice(a.getStart(this.fc.sf), a.end));
-      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: it will be called plainly there, not as a durable operation, and not checkpointed.`, a.getStart(this.fc.sf), a.end);
+      const kind = k === "step" ? "a step" : "a child context";
+      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: where it is called inside the execution it runs as ${kind} named at run time (\`${what}\`, \`${what}#2\`, ...).`, a.getStart(this.fc.sf), a.end, true);
     }
   }
 
@@ -248,7 +258,8 @@ export class DurableBody {
     linkChain(ts, call.expression, call);
     for (const a of call.arguments) linkChain(ts, a, call);
     const h = callHazard(this.fc, call);
-    if (h) this.hazard(h.code, h.what, call);
+    if (h?.stable) stableCall(this.fc, call, h.stable);
+    if (h) this.hazard(h.code, h.what, call, !!h.stable);
     const conc = matchConcurrency(this.fc, call);
     // A concurrency form looks into its branches before visiting them: link all of it (rare).
     if (conc) linkSubtree(ts, call);
@@ -267,7 +278,7 @@ export class DurableBody {
       const hasName = intrinsicHasName(ts, kind.op, call.arguments);
       const first = call.arguments[0];
       const userName = hasName === true && first && ts.isStringLiteral(first) ? first.text : name;
-      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc);
+      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc, kind.op === "context");
       if (hasName === false) this.fc.s.appendLeft(first ? first.getStart(this.fc.sf) : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
       if (INLINE_STEP_OPS.has(kind.op)) {
         for (const a of call.arguments) {
@@ -291,6 +302,15 @@ export class DurableBody {
     }
     // A call already reported as a hazard (`return Date.now()`) is not reported twice.
     if (kind.kind === "plain" && kind.warn && !h && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
+    // `await fetch(u).then((r) => r.json())`: the chain's first call is what runs again on replay.
+    const root = kind.kind === "plain" && this.isAwaited(call) ? chainRoot(this.fc.ts, call) : undefined;
+    if (root) {
+      // The chain below this call is visited (and linked) later; scope lookups need it now (rare).
+      linkSubtree(ts, call);
+      const rootKind = classifyCallee(this.fc.resolver, root.expression);
+      const rootText = normalizeCallee(code.slice(bareCallee(ts, root.expression).getStart(this.fc.sf), root.expression.end));
+      if ((rootKind.kind === "plain" || rootKind.kind === "unknown") && rootKind.warn && !callHazard(this.fc, root)) this.warnNotDurable(call, rootText);
+    }
     if (forEachFn) {
       this.visitIn(call, call.expression, enc, calls);
       for (const a of call.arguments) {

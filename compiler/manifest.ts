@@ -27,6 +27,8 @@ export interface DurableEntry {
   /** `file#name` */
   id: string;
   name: string;
+  /** The run-time name of a call the compiler did not see (from code it did not rewrite): this, then `#2`, `#3`, ... per context. */
+  runtimeName: string;
   exported: boolean;
   params: string[];
   loc: string;
@@ -36,6 +38,8 @@ export interface DurableEntry {
 export interface StepEntry {
   id: string;
   name: string;
+  /** The run-time name of a call the compiler did not see (a library calling the step): this, then `#2`, `#3`, ... per context. */
+  runtimeName: string;
   exported: boolean;
   params: string[];
   loc: string;

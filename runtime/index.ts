@@ -50,3 +50,14 @@ export { OperationType, OperationStatus, OperationAction, OperationSubType, Invo
 export type {
   ErrorObject, Operation, OperationUpdate, DurableExecutionInvocationInput, DurableExecutionInvocationOutput,
 } from "./protocol/wire.ts";
+// The dialect's promise (compiled code): values keep their types, classes are registered.
+export { registerClass, registerClass as registerErrorClass } from "./context/class-registry.ts";
+export type { ClassKey } from "./context/class-registry.ts";
+export { richSerdes } from "./context/rich-serdes.ts";
+export { FatalError, RetryableError } from "./context/flow-errors.ts";
+export type { RetryableErrorOptions } from "./context/flow-errors.ts";
+export { stepMetadata } from "./dialect/step-metadata.ts";
+export type { StepMetadata } from "./dialect/step-metadata.ts";
+export type { SleepDuration } from "./dialect/intrinsics.ts";
+export { durableFunction } from "./dialect/durable-function.ts";
+export type { DurableFunction, DurableInvocationHandler } from "./dialect/durable-function.ts";

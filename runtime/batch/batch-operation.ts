@@ -40,6 +40,11 @@ export interface BatchConfig<R> {
   serdes?: Serdes<BatchResult<R>>;
   /** Extra text stored in the summary written when the result is over 256 KiB. @default none */
   summaryGenerator?: (result: BatchResult<R>) => string;
+  /**
+   * use-durable only: a unit result it holds for (compiled code: "is not data") is kept in memory,
+   * with the unit's and the batch's children kept, and rebuilt on replay. @default none
+   */
+  replayChildren?: (result: R) => boolean;
 }
 
 export type { BatchUnit } from "./batch-unit.ts";
@@ -104,6 +109,7 @@ export function runBatch<R>(
       subType: SUBTYPES[kind].batch,
       serdes: batchSerdes(config?.serdes),
       summaryGenerator: (result: BatchResult<R>) => summarizeBatchResult(kind, result, config?.summaryGenerator?.(result)),
+      replayChildren: config?.replayChildren && ((result: BatchResult<R>) => result.all.some((i) => config.replayChildren!(i.result as R))),
     },
   );
 }
@@ -140,7 +146,7 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
 }
 
 function unitOptions<R>(kind: BatchKind, config: BatchConfig<R> | undefined, report: ReportOutcome<R>, batchDone: () => boolean): UnitOptions<R> {
-  return { subType: SUBTYPES[kind].unit, flat: config?.nesting === NestingType.FLAT, serdes: config?.itemSerdes, report, batchDone };
+  return { subType: SUBTYPES[kind].unit, flat: config?.nesting === NestingType.FLAT, serdes: config?.itemSerdes, report, batchDone, replayChildren: config?.replayChildren };
 }
 
 /** Without a readable summary: a NESTED unit's own record says whether it finished. */

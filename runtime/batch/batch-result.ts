@@ -126,6 +126,11 @@ export class BatchResult<R> {
 
 /** The CONTEXT payload of a Map / Parallel operation. Key order matches the official SDK. */
 export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCodec = batchErrorCodec): string {
+  return JSON.stringify(batchResultRecord(result, codec));
+}
+
+/** The payload's record before it is written (compiled code writes it with its own serdes). */
+export function batchResultRecord<R>(result: BatchResult<R>, codec: ErrorCodec = batchErrorCodec): { all: unknown[]; completionReason: string } {
   const all = result.all.map((item) => {
     if (item.status === BatchItemStatus.FAILED && item.error) {
       return { error: codec.toObject(item.error), index: item.index, status: item.status };
@@ -135,15 +140,14 @@ export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCode
     }
     return { index: item.index, status: item.status };
   });
-  return JSON.stringify({ all, completionReason: result.completionReason });
+  return { all, completionReason: result.completionReason };
 }
 
 const REASONS = new Set<string>(Object.values(CompletionReason));
 const STATUSES = new Set<string>(Object.values(BatchItemStatus));
 
-/** Rebuilds a BatchResult from its payload; says what is wrong instead of guessing. */
-export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec): BatchResult<R> {
-  const parsed: unknown = JSON.parse(payload);
+/** Rebuilds a BatchResult from its payload (or its record, already `parsed`); says what is wrong instead of guessing. */
+export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec, parsed: unknown = JSON.parse(payload)): BatchResult<R> {
   if (!isRecord(parsed) || !Array.isArray(parsed["all"]) || !REASONS.has(String(parsed["completionReason"]))) {
     throw new DurableError(ErrorCode.INVALID_ARGUMENT, 
       `A map/parallel result payload must be {"all":[...],"completionReason":...}; got ${payload.slice(0, 120)}`,

@@ -32,6 +32,8 @@ export interface UnitOptions<R> {
   report: ReportOutcome<R>;
   /** True once the batch completed; the reporting unit then closes the gate. */
   batchDone: () => boolean;
+  /** A unit result it holds for is kept in memory and rebuilt on replay (BatchConfig.replayChildren). */
+  replayChildren?: ((result: R) => boolean) | undefined;
 }
 
 const noop = (): void => {};
@@ -51,6 +53,7 @@ function execute<R>(batch: DurableContextImpl, unit: BatchUnit<R>, options: Unit
   const slot = batch.allocate({ type: OperationType.CONTEXT, subType: options.subType, name: unit.name });
   return runChild(batch, slot, options.serdes ?? batch.execution.serdes, unit.run, {
     flat: options.flat,
+    replayChildren: options.replayChildren,
     mapError: childContextError,
     end: async (update, outcome) => {
       if ("failure" in outcome) {

@@ -58,7 +58,7 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
   if (config.itemSerdes || config.serdes || config.summaryGenerator) {
     throw batchArgumentError(where, "itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.");
   }
-  const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, ...shared } = config;
+  const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, replayChildren: _r, ...shared } = config;
   const grouped = runBatch<R[]>(ctx, "map", name, units, shared);
   return new DurablePromise(async () => perItem(await grouped, groups));
 }

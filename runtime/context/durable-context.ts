@@ -265,7 +265,9 @@ export class DurableContextImpl implements DurableContext {
   waitFor(slot: OperationSlot, done: (operation: Operation | undefined) => boolean): Promise<Operation> {
     const now = slot.current();
     if (done(now)) return Promise.resolve(now!);
-    if (this.replayOnly) return never();
+    // Re-running a finished context only rebuilds: nothing that was never recorded may start. A
+    // recorded operation still going on (a callback handed out in the rebuilt result) is waited for.
+    if (this.replayOnly && !now) return never();
     return new Promise((resolve) => {
       const endWaiting = this.execution.lifecycle.beginWaiting();
       const watch = (): void => {
@@ -298,6 +300,11 @@ export class DurableContextImpl implements DurableContext {
 
   createChild(stepId: string, replayOnly: boolean, virtual = false): DurableContextImpl {
     return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
+  }
+
+  /** The unhashed id the next operation of this context takes ("3", "2-3"). */
+  get position(): string {
+    return this.ids.peek();
   }
 
   /** True while the code at this point already ran in an earlier invocation. */

@@ -108,8 +108,9 @@ export class SerdesError extends DurableError {
   constructor(direction: "serialize" | "deserialize", what: string, cause: unknown) {
     super(
       ErrorCode.SERDES_FAILED,
-      `Could not ${direction} the value of ${what}: ${messageOf(cause)}. ` +
-        `Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`,
+      `Could not ${direction} the value of ${what}: ${messageOf(cause)}` +
+        // The serdes of compiled code says itself what it cannot carry and how to fix it.
+        ((cause as Error | undefined)?.name === "UncarriableValueError" ? "" : `. Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`),
       { cause, fatal: "execution", name: "SerdesError" },
     );
   }
@@ -119,12 +120,24 @@ export function describe(stepId: string, name: string | undefined): string {
   return name === undefined ? `#${stepId}` : `"${name}" (#${stepId})`;
 }
 
+// Errors of compiled code carry their own encoder (context/rich-errors.ts marks them): the ctx API's
+// errors keep the official shape, and the rich encoding stays out of bundles that never use it.
+const richErrors = new WeakMap<object, (error: any) => ErrorObject>();
+
+/** Makes toErrorObject write `error` with `encode` (the class, fields, cause and stack of compiled code). */
+export function encodeRichly(error: object, encode: (error: any) => ErrorObject): void {
+  richErrors.set(error, encode);
+}
+
 /**
  * The ErrorObject of an error, fitted to the error size limit; the stack is not sent, as in the
- * official SDK. Every error that is checkpointed or returned goes through here, and the error
- * the code sees is rebuilt from it, so a first run and its replays see the same (fitted) text.
+ * official SDK (compiled code's errors send it, see encodeRichly). Every error that is
+ * checkpointed or returned goes through here, and the error the code sees is rebuilt from it, so
+ * a first run and its replays see the same (fitted) text.
  */
 export function toErrorObject(error: unknown): ErrorObject {
+  const rich = typeof error === "object" && error !== null ? richErrors.get(error) : undefined;
+  if (rich) return fitError(rich(error));
   if (error instanceof DurableOperationError) {
     return fitError({ ErrorType: error.errorType, ErrorMessage: error.message, ErrorData: error.errorData ?? dataOfCause(error) });
   }

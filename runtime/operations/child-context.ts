@@ -25,6 +25,12 @@ export interface ChildConfig<T = unknown> {
   /** Payload checkpointed instead of a result over 256 KiB. @default "" */
   summaryGenerator?: (result: T) => string;
   errorMapper?: (error: DurableOperationError) => Error;
+  /**
+   * use-durable only: when it holds for the result (compiled code passes "is not data", such as a
+   * callback's promise), the result is kept in memory rather than serialised, the children are
+   * kept (ReplayChildren), and a replay rebuilds the result by re-running the body. @default none
+   */
+  replayChildren?: (result: T) => boolean;
 }
 
 const noop = (): void => {};
@@ -38,6 +44,7 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
     const slot = ctx.allocate({ type: OperationType.CONTEXT, subType: config?.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT, name });
     return runChild(ctx, slot, config?.serdes ?? ctx.execution.serdes, fn, {
       summaryGenerator: config?.summaryGenerator,
+      replayChildren: config?.replayChildren,
       mapError: config?.errorMapper ?? childContextError,
       end: (update, outcome) => {
         if (update) ctx.checkpoint(update).catch(noop);
@@ -53,6 +60,8 @@ export interface ChildRun<T> {
   flat?: boolean | undefined;
   /** Payload checkpointed instead of a result over 256 KiB. @default "" */
   summaryGenerator?: ((result: T) => string) | undefined;
+  /** A result it holds for is kept in memory and rebuilt on replay (ChildConfig.replayChildren). */
+  replayChildren?: ((result: T) => boolean) | undefined;
   mapError: (recorded: DurableOperationError) => Error;
   /**
    * Ends the run, fresh or replayed: sends `update` (undefined when nothing is to be sent) and
@@ -93,13 +102,15 @@ export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, 
   }
   // Close the gate before any await: children still running (a race's loser) must not checkpoint.
   child.finished = true;
-  const payload = await serializeWith(serdes, result, what, slot.serdesContext());
+  // A result that is not data stays in memory; a replay re-runs the body to rebuild it.
+  const kept = run.replayChildren?.(result);
+  const payload = kept ? undefined : await serializeWith(serdes, result, what, slot.serdesContext());
   const update = quiet
     ? undefined
-    : oversized(payload)
+    : kept || oversized(payload)
       ? slot.update(OperationAction.SUCCEED, { Payload: run.summaryGenerator?.(result) ?? "", ContextOptions: { ReplayChildren: true } })
       : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });
-  return run.end(update, { value: valueOf(payload) });
+  return run.end(update, { value: kept ? () => Promise.resolve(result) : valueOf(payload) });
 }
 
 /** The default failure of a child context: a ChildContextError around the rebuilt original. */
