@@ -8,6 +8,7 @@
  */
 import type { ChildConfig, ChildFunction } from "../operations/child-context.ts";
 import type { Duration } from "./duration.ts";
+import { contextMisuse } from "./current-context.ts";
 import { DurablePromise, eager, never } from "./durable-promise.ts";
 import { DurableError, ErrorCode, NonDeterministicExecutionError, describe } from "./errors.ts";
 import type { Execution, SerdesConfig } from "./execution.ts";
@@ -153,39 +154,47 @@ export class DurableContextImpl implements DurableContext {
   }
 
   step<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().step(this, args);
+    return this.call("step", args);
   }
 
   wait(...args: unknown[]): DurablePromise<void> {
-    return ops().wait(this, args);
+    return this.call("wait", args);
   }
 
   runInChildContext<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().runInChildContext(this, args);
+    return this.call("runInChildContext", args);
   }
 
   createCallback<T>(...args: unknown[]): DurablePromise<CreateCallbackResult<T>> {
-    return ops().createCallback(this, args);
+    return this.call("createCallback", args);
   }
 
   waitForCallback<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().waitForCallback(this, args);
+    return this.call("waitForCallback", args);
   }
 
   invoke<O>(...args: unknown[]): DurablePromise<O> {
-    return ops().invoke(this, args);
+    return this.call("invoke", args);
   }
 
   waitForCondition<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().waitForCondition(this, args);
+    return this.call("waitForCondition", args);
   }
 
   map<_I, R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-    return ops().map(this, args);
+    return this.call("map", args);
   }
 
   parallel<R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-    return ops().parallel(this, args);
+    return this.call("parallel", args);
+  }
+
+  /** Every operation method: the context check (see contextMisuse), then the operation. */
+  private call<R>(method: Exclude<keyof OperationTable, "promiseCombinators">, args: readonly unknown[]): DurablePromise<R> {
+    const misuse = contextMisuse(this, method);
+    if (!misuse) return ops()[method](this, args);
+    this.execution.lifecycle.fail(misuse);
+    return new DurablePromise(never);
   }
 
   get promise(): DurablePromiseCombinators {

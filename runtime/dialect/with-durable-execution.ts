@@ -82,7 +82,11 @@ async function finish(
   execution: Execution,
   outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination,
 ): Promise<DurableExecutionInvocationOutput> {
-  if ("kind" in outcome) return fromTermination(outcome);
+  if ("kind" in outcome) {
+    // As in the official SDK, updates queued before a fatal error still reach the service.
+    if (outcome.kind === "failed") await execution.batcher.drain().catch(() => {});
+    return fromTermination(outcome);
+  }
   const fatal = !outcome.ok && DurableError.is(outcome.error) ? outcome.error.fatal : undefined;
   if (!outcome.ok && fatal) execution.lifecycle.fail(outcome.error);
   else {
