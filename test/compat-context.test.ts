@@ -51,7 +51,7 @@ const misuses: Record<string, { body: Body; message: string }> = {
   },
   "the parent's map inside a nested child": {
     body: () => async (_event, ctx) =>
-      ctx.runInChildContext("outer", async (outer) => outer.runInChildContext("inner", async () => outer.map([1], async (c, x: number) => x))),
+      ctx.runInChildContext("outer", async (outer) => outer.runInChildContext("inner", async () => outer.map([1], async (_c, x: number) => x))),
     message: 'Context usage error in "map": You are using a parent or sibling context instead of the current child context. Expected context ID: "1-1", but got: "1". When inside runInChildContext(), you must use the child context parameter, not the parent context.',
   },
 };
