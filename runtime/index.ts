@@ -38,7 +38,7 @@ export type { RetryDecision, RetryStrategy, RetryStrategyConfig, LinearRetryStra
 export { defaultSerdes } from "./context/serdes.ts";
 export type { Serdes, SerdesContext } from "./context/serdes.ts";
 export type { SerdesConfig } from "./context/execution.ts";
-export type { DurableLogger, LoggerConfig } from "./context/logger.ts";
+export type { DurableContextLogger, DurableLogData, DurableLogger, DurableLoggingContext, LoggerConfig } from "./context/logger.ts";
 export {
   DurableError, DurableOperationError, ErrorCode, StepError, ChildContextError, CallbackError,
   CallbackExternalError, CallbackTimeoutError, CallbackSubmitterError, InvokeError, WaitForConditionError,

@@ -10,8 +10,14 @@ import { DurableError, ErrorCode } from "./errors.ts";
 interface Frame {
   context: DurableContextImpl;
   inStep: boolean;
-  /** The unhashed id of the step whose body runs (a step or a waitForCondition check). */
-  stepId?: string | undefined;
+  /** The step whose body runs (a step or a waitForCondition check): its unhashed id, name, attempt. */
+  step?: StepFrame | undefined;
+}
+
+export interface StepFrame {
+  stepId: string;
+  name: string | undefined;
+  attempt: number;
 }
 
 const storage = new AsyncLocalStorage<Frame>();
@@ -20,8 +26,8 @@ export function runInContext<T>(context: DurableContextImpl, fn: () => T): T {
   return storage.run({ context, inStep: false }, fn);
 }
 
-export function runInStep<T>(context: DurableContextImpl, fn: () => T, stepId?: string): T {
-  return storage.run({ context, inStep: true, stepId }, fn);
+export function runInStep<T>(context: DurableContextImpl, fn: () => T, step?: StepFrame): T {
+  return storage.run({ context, inStep: true, step }, fn);
 }
 
 /**
@@ -37,7 +43,7 @@ export function contextMisuse(context: DurableContextImpl, method: string): Dura
   return new DurableError(
     ErrorCode.CONTEXT_USAGE,
     `Context usage error in "${method}": You are using a parent or sibling context instead of the current child context. ` +
-      `Expected context ID: "${frame.stepId ?? frame.context.stepId ?? "root"}", but got: "${context.stepId}". ` +
+      `Expected context ID: "${frame.step?.stepId ?? frame.context.stepId ?? "root"}", but got: "${context.stepId}". ` +
       `When inside runInChildContext(), you must use the child context parameter, not the parent context.`,
     { fatal: "execution", name: "Error" },
   );

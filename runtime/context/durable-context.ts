@@ -8,12 +8,12 @@
  */
 import type { ChildConfig, ChildFunction } from "../operations/child-context.ts";
 import type { Duration } from "./duration.ts";
-import { contextMisuse } from "./current-context.ts";
+import { contextMisuse, currentFrame } from "./current-context.ts";
 import { DurablePromise, eager, never } from "./durable-promise.ts";
 import { DurableError, ErrorCode, NonDeterministicExecutionError, describe } from "./errors.ts";
 import type { Execution, SerdesConfig } from "./execution.ts";
 import type { DurableLogger, LoggerConfig } from "./logger.ts";
-import { createLogger } from "./logger.ts";
+import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
 import type { SerdesContext } from "./serdes.ts";
 import type { StepConfig, StepFunction } from "../operations/step.ts";
@@ -138,14 +138,17 @@ export class DurableContextImpl implements DurableContext {
   readonly parent: DurableContextImpl | undefined;
   /** Re-running the body of a succeeded ReplayChildren context: nothing may run or checkpoint. */
   readonly replayOnly: boolean;
+  /** The name of this context's operation (log records carry it). */
+  readonly name: string | undefined;
   /** Set once the body returned or threw; later updates from descendants are dropped. */
   finished = false;
   private readonly ids: OperationIdCounter;
   private cachedLogger: DurableLogger | undefined;
 
-  constructor(execution: Execution, options: { stepId?: string; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean } = {}) {
+  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean } = {}) {
     this.execution = execution;
     this.stepId = options.stepId;
+    this.name = options.name;
     // A virtual child (a FLAT map item) has no CONTEXT operation: its children name its parent.
     this.id = options.virtual ? options.parent?.id : options.stepId === undefined ? undefined : hashId(options.stepId);
     this.parent = options.parent;
@@ -201,13 +204,22 @@ export class DurableContextImpl implements DurableContext {
     return ops().promiseCombinators(this);
   }
 
+  /** Forwards to the execution's logger; silent while the code logging replays (modeAware). */
   get logger(): DurableLogger {
-    this.cachedLogger ??= this.createLogger(undefined);
+    this.cachedLogger ??= forwardingLogger(
+      () => this.execution.logger,
+      () => this.execution.modeAware && (currentFrame()?.context ?? this).isReplaying(),
+    );
     return this.cachedLogger;
   }
 
   configureLogger(config: LoggerConfig): void {
-    this.execution.loggerConfig = { ...this.execution.loggerConfig, ...config };
+    const logger = config.customLogger;
+    if (logger !== undefined) {
+      this.execution.logger = logger;
+      logger.configureDurableLoggingContext?.({ getDurableLogData: () => this.execution.logData() });
+    }
+    if (config.modeAware !== undefined) this.execution.modeAware = config.modeAware;
   }
 
   configureSerdes(config: SerdesConfig): void {
@@ -305,21 +317,12 @@ export class DurableContextImpl implements DurableContext {
     return new DurablePromise(() => first.then(phase2).catch(fatal));
   }
 
-  createChild(stepId: string, replayOnly: boolean, virtual = false): DurableContextImpl {
-    return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
+  createChild(stepId: string, replayOnly: boolean, virtual = false, name?: string): DurableContextImpl {
+    return new DurableContextImpl(this.execution, { stepId, name, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
   }
 
   /** True while the code at this point already ran in an earlier invocation. */
   isReplaying(): boolean {
     return this.replayOnly || this.execution.state.has(hashId(this.ids.peek()));
-  }
-
-  createLogger(operationId: string | undefined): DurableLogger {
-    return createLogger({
-      executionArn: this.execution.arn,
-      operationId,
-      isReplaying: operationId === undefined ? () => this.isReplaying() : () => false,
-      config: () => this.execution.loggerConfig,
-    });
   }
 }

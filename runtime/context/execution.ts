@@ -5,8 +5,11 @@
 import { CheckpointBatcher } from "../protocol/checkpoint-batcher.ts";
 import type { DurableExecutionClient } from "../protocol/client.ts";
 import type { ExecutionState } from "../protocol/execution-state.ts";
+import { currentFrame } from "./current-context.ts";
 import { Lifecycle } from "./lifecycle.ts";
-import type { LoggerConfig } from "./logger.ts";
+import type { DurableLogData, DurableLogger } from "./logger.ts";
+import { createDefaultLogger, forwardingLogger } from "./logger.ts";
+import { hashId } from "./operation-id.ts";
 import type { Serdes } from "./serdes.ts";
 import { defaultSerdes } from "./serdes.ts";
 
@@ -27,7 +30,11 @@ export class Execution {
   readonly batcher: CheckpointBatcher;
   readonly lifecycle = new Lifecycle();
   readonly lambdaContext: unknown;
-  loggerConfig: LoggerConfig = {};
+  /** The logger every context's `logger` forwards to: the default one or `configureLogger`'s. */
+  logger: DurableLogger = createDefaultLogger({ getDurableLogData: () => this.logData() });
+  modeAware = true;
+  /** A step's `logger`: forwards to `logger` without the replay check (steps never replay). */
+  readonly stepLogger = forwardingLogger(() => this.logger, () => false);
   serdes: Serdes<any> = defaultSerdes;
   callbackDeserializer: Serdes<any> = passThroughSerdes;
 
@@ -48,5 +55,19 @@ export class Execution {
       onIdle: () => this.lifecycle.recheck(),
     });
     this.lifecycle.busy = () => !this.batcher.idle;
+  }
+
+  /** What a record logged now says about where it was written (the official SDK's fields). */
+  logData(): DurableLogData {
+    const lambda = this.lambdaContext as { awsRequestId?: string; tenantId?: string } | undefined;
+    const data: DurableLogData = { requestId: lambda?.awsRequestId as string, executionArn: this.arn, tenantId: lambda?.tenantId };
+    const frame = currentFrame();
+    const at = frame?.step ?? (frame?.context.stepId === undefined ? undefined : { stepId: frame.context.stepId, name: frame.context.name, attempt: undefined });
+    if (at) {
+      data.operationId = hashId(at.stepId);
+      if (at.name !== undefined) data.operationName = at.name;
+      if (at.attempt !== undefined) data.attempt = at.attempt;
+    }
+    return data;
   }
 }

@@ -77,7 +77,7 @@ export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, 
   const replayOnly = op?.Status === OperationStatus.SUCCEEDED;
   const quiet = replayOnly || run.flat;
   if (!op && !run.flat) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
-  const child = ctx.createChild(slot.stepId, replayOnly, run.flat);
+  const child = ctx.createChild(slot.stepId, replayOnly, run.flat, slot.kind.name);
   let result: T;
   try {
     // One microtask late, as in the official SDK (its START is followed by an await): contexts

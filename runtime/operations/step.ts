@@ -112,7 +112,7 @@ export function stepOperation<T>(ctx: DurableContextImpl, subType: string, name:
 export async function runAttempt<T>(ctx: DurableContextImpl, slot: OperationSlot, fn: StepFunction<T>, attempt: number): Promise<T> {
   const end = ctx.execution.lifecycle.beginExecuting();
   try {
-    return await runInStep(ctx, () => fn({ logger: ctx.createLogger(slot.id), attempt }), slot.stepId);
+    return await runInStep(ctx, () => fn({ logger: ctx.execution.stepLogger, attempt }), { stepId: slot.stepId, name: slot.kind.name, attempt });
   } finally {
     end();
   }
