@@ -15,6 +15,7 @@ import type { Execution, SerdesConfig } from "./execution.ts";
 import type { DurableLogger, LoggerConfig } from "./logger.ts";
 import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
+import { pollWhileWaiting } from "./poller.ts";
 import type { SerdesContext } from "./serdes.ts";
 import type { StepConfig, StepFunction } from "../operations/step.ts";
 import type { BatchResult } from "../batch/batch-result.ts";
@@ -281,7 +282,8 @@ export class DurableContextImpl implements DurableContext {
 
   /**
    * Resolves with the operation once `done(operation)` holds. While it does not, the invocation
-   * counts as waiting, so it suspends if nothing else is running.
+   * counts as waiting, so it suspends if nothing else is running, and the service is polled while
+   * something else is (poller.ts).
    */
   waitFor(slot: OperationSlot, done: (operation: Operation | undefined) => boolean): Promise<Operation> {
     const now = slot.current();
@@ -289,10 +291,12 @@ export class DurableContextImpl implements DurableContext {
     if (this.replayOnly) return never();
     return new Promise((resolve) => {
       const endWaiting = this.execution.lifecycle.beginWaiting();
+      const stopPolling = pollWhileWaiting(this.execution, slot.id);
       const watch = (): void => {
         this.execution.state.watch(slot.id, (operation) => {
           if (!done(operation)) return watch();
           endWaiting();
+          stopPolling();
           resolve(operation);
         });
       };

@@ -35,6 +35,11 @@ export class Lifecycle {
     return this.ended;
   }
 
+  /** True while user work (a step body, a check, a submitter) runs. */
+  get running(): boolean {
+    return this.executing > 0;
+  }
+
   /** Marks user work (a step body) as running; returns the idempotent end call. */
   beginExecuting(): () => void {
     this.executing++;
