@@ -126,7 +126,8 @@ export class OperationSlot {
   }
 
   serdesContext(): SerdesContext {
-    return { entityId: this.id, durableExecutionArn: this.context.execution.arn };
+    // The unhashed id ("1", "2-1"), as the official SDK passes it: the same key on both runtimes.
+    return { entityId: this.stepId, durableExecutionArn: this.context.execution.arn };
   }
 }
 

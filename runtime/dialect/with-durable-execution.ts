@@ -58,7 +58,13 @@ export function withDurableExecution<TEvent = any, TResult = any>(
     const client = isDurableExecutionClient(injected)
       ? injected
       : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
-    const state = await ExecutionState.load(input, client);
+    let state: ExecutionState;
+    try {
+      state = await ExecutionState.load(input, client);
+    } catch (error) {
+      if (DurableError.is(error) && error.fatal === "execution") return { Status: "FAILED", Error: toErrorObject(error) };
+      throw error;
+    }
     const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
     const root = new DurableContextImpl(execution);
     const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;

@@ -9,8 +9,10 @@
  * what changed); it rides on the next request when updates are queued.
  */
 import type { DurableExecutionClient } from "./client.ts";
+import { isDurableExecutionClientError } from "./client-error.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
 import type { ExecutionState } from "./execution-state.ts";
+import { trace } from "./verbose.ts";
 import type { OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
@@ -133,6 +135,7 @@ export class CheckpointBatcher {
     this.polls = [];
     this.inFlight = batch;
     this.requests++;
+    trace("checkpoint", () => ({ updates: batch.map((item) => `${item.update.Type} ${item.update.Action} ${item.update.Id}`), polls: polls.length }));
     let response;
     try {
       response = await this.options.client.checkpoint({
@@ -167,6 +170,7 @@ export class CheckpointBatcher {
   }
 
   private fail(error: CheckpointError): void {
+    trace("checkpoint failed", () => ({ message: error.message, fatal: error.fatal }));
     this.failure = error;
     const pending = [...(this.inFlight ?? []), ...this.queue, ...this.polls];
     this.inFlight = undefined;
@@ -188,17 +192,23 @@ function closedError(update: OperationUpdate): DurableError {
 }
 
 /**
- * Stale token, throttling, 5xx and network errors are the invocation's problem (thrown so Lambda
- * retries it); any other 4xx is permanent and fails the execution.
+ * A client's own DurableExecutionClientError scope is believed first. Otherwise stale token,
+ * throttling, 5xx and network errors are the invocation's problem (thrown so Lambda retries it);
+ * any other 4xx, and KMS key errors (a customer's misconfiguration, sent as 502), are permanent
+ * and fail the execution.
  */
 export function classifyCheckpointError(error: unknown): CheckpointError {
   const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
   const message = messageOf(error);
   const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
+  if (isDurableExecutionClientError(error)) {
+    const execution = error.scope === "EXECUTION";
+    return new CheckpointError(`${where}. The client says ${execution ? "the execution fails" : "the invocation is retried"}.`, execution ? "execution" : "invocation", error);
+  }
   const stale = /invalid checkpoint token/i.test(message);
   const throttled = status === 429 || e?.name === "TooManyRequestsException";
-  if (!stale && !throttled && status !== undefined && status >= 400 && status < 500) {
+  if (/^KMS(AccessDenied|Disabled|InvalidState|NotFound)Exception$/.test(e?.name ?? "") || (!stale && !throttled && status !== undefined && status >= 400 && status < 500)) {
     return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
   }
   const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";

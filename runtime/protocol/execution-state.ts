@@ -7,6 +7,7 @@
  * is due). Watchers of an id are woken when that operation changes.
  */
 import type { DurableExecutionClient } from "./client.ts";
+import { isDurableExecutionClientError } from "./client-error.ts";
 import { CheckpointError, messageOf } from "./durable-error.ts";
 import type { DurableExecutionInvocationInput, Operation } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
@@ -66,10 +67,12 @@ export class ExecutionState {
           MaxItems: Limits.STATE_PAGE_ITEMS,
         });
       } catch (cause) {
-        // Without the whole state nothing can be replayed: let Lambda retry the invocation.
+        // Without the whole state nothing can be replayed: let Lambda retry the invocation, unless
+        // the client says the failure is permanent (DurableExecutionClientError, scope EXECUTION).
+        const permanent = isDurableExecutionClientError(cause) && cause.scope === "EXECUTION";
         throw new CheckpointError(
-          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. The invocation is retried.`,
-          "invocation",
+          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. ${permanent ? "The client says the execution fails." : "The invocation is retried."}`,
+          permanent ? "execution" : "invocation",
           cause,
         );
       }
