@@ -48,6 +48,14 @@ export { DurableExecutionInvocationInputWithClient } from "./protocol/invocation
 export { DurableExecutionClientError, DurableExecutionClientErrorScope, isDurableExecutionClientError } from "./protocol/client-error.ts";
 export type { DurableExecutionClientErrorOptions } from "./protocol/client-error.ts";
 export { refreshLogConfig } from "./protocol/verbose.ts";
+export {
+  AttemptEndInfoOutcome, DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION, PluginInvocationStatus, PluginOperationStatus,
+} from "./context/plugin.ts";
+export type {
+  AttemptEndInfo, AttemptInfo, CustomerFn, CustomerFnResult, DurableInstrumentationPlugin, DurableInstrumentationPluginProvider,
+  DurableInstrumentationPluginType, InvocationBaseInfo, InvocationEndInfo, InvocationInfo, OperationChangeInfo, OperationEndInfo, OperationInfo,
+} from "./context/plugin.ts";
+export { PluginLoadError } from "./context/plugin-loader.ts";
 export { SDK_VERSION } from "./protocol/version.ts";
 export type { Serdes, SerdesContext } from "./context/serdes.ts";
 export type { SerdesConfig } from "./context/execution.ts";

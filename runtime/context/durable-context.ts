@@ -16,6 +16,7 @@ import type { DurableLogger, LoggerConfig } from "./logger.ts";
 import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
 import { pollWhileWaiting } from "./poller.ts";
+import { afterUpdate, waitedHooks } from "./plugin-hooks.ts";
 import type { SerdesContext } from "./serdes.ts";
 import type { StepConfig, StepFunction } from "../operations/step.ts";
 import type { BatchResult } from "../batch/batch-result.ts";
@@ -142,15 +143,23 @@ export class DurableContextImpl implements DurableContext {
   readonly replayOnly: boolean;
   /** The name of this context's operation (log records carry it). */
   readonly name: string | undefined;
+  /**
+   * Levels of descendants to keep after this context's children finish (pluginsConfig
+   * .childOperationsDepth): a child is checkpointed with ReplayChildren while its budget is >= 1.
+   */
+  readonly preserve: number;
   /** Set once the body returned or threw; later updates from descendants are dropped. */
   finished = false;
   private readonly ids: OperationIdCounter;
   private cachedLogger: DurableLogger | undefined;
 
-  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean } = {}) {
+  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean; preserve?: number } = {}) {
     this.execution = execution;
     this.stepId = options.stepId;
     this.name = options.name;
+    // A virtual (FLAT) child adds no level to the operation tree.
+    const inherited = options.parent?.preserve ?? 0;
+    this.preserve = options.preserve ?? (options.virtual ? inherited : Math.max(0, inherited - 1));
     // A virtual child (a FLAT map item) has no CONTEXT operation: its children name its parent.
     this.id = options.virtual ? options.parent?.id : options.stepId === undefined ? undefined : hashId(options.stepId);
     this.parent = options.parent;
@@ -273,7 +282,8 @@ export class DurableContextImpl implements DurableContext {
    */
   checkpoint(update: OperationUpdate): Promise<void> {
     if (this.execution.lifecycle.terminated || this.replayOnly || this.isOrphaned()) return never();
-    return this.execution.batcher.enqueue(update);
+    const sent = this.execution.batcher.enqueue(update);
+    return this.execution.plugin ? afterUpdate(this.execution, update, sent) : sent;
   }
 
   isOrphaned(): boolean {
@@ -288,7 +298,7 @@ export class DurableContextImpl implements DurableContext {
    */
   waitFor(slot: OperationSlot, done: (operation: Operation | undefined) => boolean): Promise<Operation> {
     const now = slot.current();
-    if (done(now)) return Promise.resolve(now!);
+    if (done(now)) return waitedHooks(this, slot, now, true)?.then(() => now!) ?? Promise.resolve(now!);
     if (this.replayOnly) return never();
     return new Promise((resolve) => {
       const endWaiting = this.execution.lifecycle.beginWaiting();
@@ -298,7 +308,7 @@ export class DurableContextImpl implements DurableContext {
           if (!done(operation)) return watch();
           endWaiting();
           stopPolling();
-          resolve(operation);
+          resolve(waitedHooks(this, slot, operation, false)?.then(() => operation) ?? operation);
         });
       };
       watch();

@@ -8,6 +8,8 @@ import type { ExecutionState } from "../protocol/execution-state.ts";
 import { currentFrame } from "./current-context.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { DurableLogData, DurableLogger } from "./logger.ts";
+import type { PluginRunner } from "./plugin.ts";
+import { changeHooks } from "./plugin-hooks.ts";
 import { createDefaultLogger, forwardingLogger } from "./logger.ts";
 import { hashId } from "./operation-id.ts";
 import type { Serdes } from "./serdes.ts";
@@ -30,18 +32,26 @@ export class Execution {
   readonly batcher: CheckpointBatcher;
   readonly lifecycle = new Lifecycle();
   readonly lambdaContext: unknown;
+  /** The instrumentation plugins, as one; undefined without plugins. */
+  readonly plugin: PluginRunner | undefined;
+  /** Hashed ids the service changed since the last invocation (the event's UpdatedOperationIds). */
+  readonly updated: ReadonlySet<string>;
   /** The logger every context's `logger` forwards to: the default one or `configureLogger`'s. */
-  logger: DurableLogger = createDefaultLogger({ getDurableLogData: () => this.logData() });
+  logger: DurableLogger;
   modeAware = true;
   /** A step's `logger`: forwards to `logger` without the replay check (steps never replay). */
   readonly stepLogger = forwardingLogger(() => this.logger, () => false);
   serdes: Serdes<any> = defaultSerdes;
   callbackDeserializer: Serdes<any> = passThroughSerdes;
 
-  constructor(options: { arn: string; token: string; state: ExecutionState; client: DurableExecutionClient; lambdaContext: unknown }) {
+  constructor(options: { arn: string; token: string; state: ExecutionState; client: DurableExecutionClient; lambdaContext: unknown; plugin?: PluginRunner | undefined; updated?: readonly string[] | undefined }) {
     this.arn = options.arn;
     this.state = options.state;
     this.lambdaContext = options.lambdaContext;
+    const plugin = (this.plugin = options.plugin);
+    this.updated = new Set(options.updated);
+    this.logger = createDefaultLogger({ getDurableLogData: () => this.logData() }, plugin && (() => plugin.enrichLogContext()));
+    if (plugin) this.state.onChange = changeHooks(this, plugin);
     this.batcher = new CheckpointBatcher({
       client: options.client,
       arn: options.arn,

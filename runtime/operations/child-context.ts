@@ -7,6 +7,7 @@
  */
 import { requireFunction, splitName } from "../context/arguments.ts";
 import { runInContext } from "../context/current-context.ts";
+import { childHooks } from "../context/plugin-hooks.ts";
 import type { DurableContext, DurableContextImpl, OperationSlot } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import type { DurableOperationError } from "../context/errors.ts";
@@ -83,22 +84,24 @@ export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, 
     // One microtask late, as in the official SDK (its START is followed by an await): contexts
     // started together queue all their STARTs before any body adds operations. A promise job,
     // not queueMicrotask, which the emulator's fake timers replace.
-    result = await runInContext(child, () => Promise.resolve().then(() => fn(child)));
+    result = await runInContext(child, () => Promise.resolve().then(() => childHooks(ctx, slot, op !== undefined || !!run.flat, () => fn(child))));
   } catch (error) {
     child.finished = true;
     if (DurableError.is(error) && error.fatal) throw error;
     const errorObject = toErrorObject(error);
     const failure = run.mapError(fromErrorObject(errorObject));
-    return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject }), { failure });
+    return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject, ...(child.preserve >= 1 && { ContextOptions: { ReplayChildren: true } }) }), { failure });
   }
   // Close the gate before any await: children still running (a race's loser) must not checkpoint.
   child.finished = true;
   const payload = await serializeWith(serdes, result, what, slot.serdesContext());
+  // Kept children (pluginsConfig.childOperationsDepth) keep the whole payload too; on replay the
+  // body re-runs from the children's records either way.
   const update = quiet
     ? undefined
     : oversized(payload)
       ? slot.update(OperationAction.SUCCEED, { Payload: run.summaryGenerator?.(result) ?? "", ContextOptions: { ReplayChildren: true } })
-      : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });
+      : slot.update(OperationAction.SUCCEED, { ...(payload !== undefined && { Payload: payload }), ...(child.preserve >= 1 && { ContextOptions: { ReplayChildren: true } }) });
   return run.end(update, { value: valueOf(payload) });
 }
 

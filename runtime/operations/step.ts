@@ -8,6 +8,7 @@
  */
 import { requireFunction, splitName } from "../context/arguments.ts";
 import { runInStep } from "../context/current-context.ts";
+import { attemptHooks } from "../context/plugin-hooks.ts";
 import type { DurableContextImpl, OperationSlot } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import { never } from "../context/durable-promise.ts";
@@ -112,7 +113,7 @@ export function stepOperation<T>(ctx: DurableContextImpl, subType: string, name:
 export async function runAttempt<T>(ctx: DurableContextImpl, slot: OperationSlot, fn: StepFunction<T>, attempt: number): Promise<T> {
   const end = ctx.execution.lifecycle.beginExecuting();
   try {
-    return await runInStep(ctx, () => fn({ logger: ctx.execution.stepLogger, attempt }), { stepId: slot.stepId, name: slot.kind.name, attempt });
+    return await attemptHooks(ctx, slot, attempt, () => runInStep(ctx, () => Promise.resolve(fn({ logger: ctx.execution.stepLogger, attempt })), { stepId: slot.stepId, name: slot.kind.name, attempt }));
   } finally {
     end();
   }

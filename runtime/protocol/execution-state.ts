@@ -31,9 +31,19 @@ export class ExecutionState {
     return this.operations.has(hashedId);
   }
 
+  /** Told of the operations whose status a merge changed (instrumentation plugins). */
+  onChange: ((changed: Operation[]) => void) | undefined;
+
+  /** Every operation known, in the order first seen. */
+  values(): IterableIterator<Operation> {
+    return this.operations.values();
+  }
+
   merge(operations: readonly Operation[] | undefined): void {
     if (!operations) return;
+    const changed: Operation[] = [];
     for (const operation of operations) {
+      if (this.onChange && this.operations.get(operation.Id)?.Status !== operation.Status) changed.push(operation);
       this.operations.set(operation.Id, operation);
       if (operation.Type === OperationType.EXECUTION && this.executionOperation === undefined) {
         this.executionOperation = operation;
@@ -44,6 +54,7 @@ export class ExecutionState {
         for (const wake of waiting) wake(operation);
       }
     }
+    if (changed.length > 0) this.onChange?.(changed);
   }
 
   /** Calls `wake` once, the next time the operation with this hashed id changes. */
