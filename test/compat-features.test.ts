@@ -220,13 +220,42 @@ describe("the Lambda API client class and the event with a client", () => {
 
   test("an event built with DurableExecutionInvocationInputWithClient brings its client", async () => {
     const service = new MemoryClient({});
-    const event = new ours.DurableExecutionInvocationInputWithClient(service.event(), service);
+    const event = new ours.DurableExecutionInvocationInputWithClient(service.event() as never, service);
     expect(await ours.withDurableExecution(async (_e, ctx) => ctx.step("s", async () => "via event"))(event, {})).toEqual({ Status: "SUCCEEDED", Result: '"via event"' });
     expect(service.requests).toHaveLength(1);
     expect(ours.DurableExecutionInvocationInputWithClient.isInstance(event)).toBe(true);
     expect(official.DurableExecutionInvocationInputWithClient.isInstance(event)).toBe(true);
     expect(ours.DurableExecutionInvocationInputWithClient.isInstance(new official.DurableExecutionInvocationInputWithClient(service.event() as never, service as never))).toBe(true);
     expect(ours.DurableExecutionInvocationInputWithClient.isInstance(service.event())).toBe(false);
+  });
+});
+
+describe("child contexts and errors as the official SDK builds them", () => {
+  test("a virtual child context (virtualContext: true) records no CONTEXT of its own, on both SDKs", async () => {
+    const [theirs, mine] = await twins(() => async (_e, ctx) =>
+      ctx.runInChildContext("v", async (c) => (await c.step("inside", async () => 2)) + 1, { virtualContext: true }));
+    expect(theirs.result).toBe(3);
+    expect(theirs.history.map(([type]) => type)).not.toContain("ContextStarted");
+    expect(comparable(mine)).toEqual(comparable(theirs));
+  });
+
+  test("operation errors: constructors, messages, toErrorObject and fromErrorObject", () => {
+    const names = ["StepError", "CallbackError", "CallbackExternalError", "CallbackTimeoutError", "CallbackSubmitterError", "InvokeError", "ChildContextError", "WaitForConditionError", "PromiseCombinatorError"] as const;
+    const view = (e: official.DurableOperationError) => ({ name: e.name, message: e.message, errorType: e.errorType, data: e.errorData, cause: e.cause?.message });
+    for (const name of names) {
+      const cause = new TypeError("root");
+      const mineError = new (ours[name] as unknown as typeof official.StepError)("boom", cause, "data");
+      const theirError = new official[name]("boom", cause, "data");
+      expect(view(mineError)).toEqual(view(theirError));
+      expect(view(new (ours[name] as unknown as typeof official.StepError)())).toEqual(view(new official[name]()));
+      expect(mineError.toErrorObject()).toEqual(theirError.toErrorObject());
+      const object = theirError.toErrorObject();
+      expect(view(ours.DurableOperationError.fromErrorObject(object) as never)).toEqual(view(official.DurableOperationError.fromErrorObject(object)));
+    }
+    const batch = new ours.BatchCompletionError("CUSTOM_COMPLETION_FAILED");
+    expect({ message: batch.message, reason: batch.completionReason, type: batch.errorType })
+      .toEqual((({ message, completionReason, errorType }) => ({ message, reason: completionReason, type: errorType }))(new official.BatchCompletionError("CUSTOM_COMPLETION_FAILED")));
+    expect(new ours.StepInterruptedError("1").name).toBe("StepInterruptedError");
   });
 });
 

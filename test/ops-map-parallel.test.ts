@@ -350,7 +350,7 @@ describe("parallel", () => {
         for (const attempt of [
           () => ctx.parallel([async () => 1], { maxConcurrency: 0 }),
           () => ctx.parallel([42 as never]),
-          () => ctx.map("m", [1], async () => 1, { completionConfig: { minSuccessful: 1, shouldComplete: () => ({ complete: false }) } }),
+          () => ctx.map("m", [1], async () => 1, { completionConfig: { minSuccessful: 1, shouldComplete: () => ({ complete: false }) } as never }),
         ]) {
           try {
             attempt();

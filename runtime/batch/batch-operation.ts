@@ -16,6 +16,7 @@ import { executeBatch } from "./concurrent-executor.ts";
 import type { ReportOutcome } from "./concurrent-executor.ts";
 import { asChildContextError, runUnit } from "./batch-unit.ts";
 import type { BatchUnit, UnitOptions } from "./batch-unit.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import type { DurableContext, DurableContextImpl } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
@@ -43,6 +44,19 @@ export interface BatchConfig<R> {
 }
 
 export type { BatchUnit } from "./batch-unit.ts";
+
+/** The official SDK's types of its internal concurrent executor, which map and parallel build on. */
+export interface ConcurrentExecutionItem<T> {
+  id: string;
+  data: T;
+  index: number;
+  name?: string;
+}
+export type ConcurrentExecutor<TItem, TResult, Logger extends DurableLogger> = (item: ConcurrentExecutionItem<TItem>, childContext: DurableContext<Logger>) => Promise<TResult>;
+export interface ConcurrencyConfig<TResult> extends BatchConfig<TResult> {
+  topLevelSubType?: string;
+  iterationSubType?: string;
+}
 
 const SUBTYPES = {
   map: { batch: OperationSubType.MAP, unit: OperationSubType.MAP_ITERATION },

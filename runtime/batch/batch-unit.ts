@@ -74,7 +74,7 @@ function settle<R>(
 }
 
 /** A unit's error as the batch records it: a ChildContextError around the rebuilt original. */
-export function asChildContextError(error: unknown): Error {
+export function asChildContextError(error: unknown): ChildContextError {
   if (error instanceof ChildContextError) return error;
   return childContextError(fromErrorObject(toErrorObject(error)));
 }

@@ -18,6 +18,7 @@ import { BatchItemStatus, BatchResult } from "./batch-result.ts";
 import type { BatchItem } from "./batch-result.ts";
 import { ExecutionCounters } from "./completion.ts";
 import type { CompletionConfig } from "./completion.ts";
+import type { ChildContextError } from "../context/errors.ts";
 
 export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: Error };
 /**
@@ -108,7 +109,7 @@ export function executeBatch<R>(options: ExecuteBatchOptions<R>): Promise<BatchR
         if (complete) break; // reported after the deciding outcome: not part of the result
         items[index] = outcome.ok
           ? { result: outcome.value, index, status: BatchItemStatus.SUCCEEDED }
-          : { error: outcome.error, index, status: BatchItemStatus.FAILED };
+          : { error: outcome.error as ChildContextError, index, status: BatchItemStatus.FAILED };
         if (outcome.ok) counters.succeed(index);
         else counters.fail(index);
         running--;

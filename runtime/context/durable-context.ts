@@ -12,7 +12,7 @@ import { contextMisuse, currentFrame } from "./current-context.ts";
 import { DurablePromise, eager, never } from "./durable-promise.ts";
 import { DurableError, ErrorCode, NonDeterministicExecutionError, describe } from "./errors.ts";
 import type { Execution, SerdesConfig } from "./execution.ts";
-import type { DurableLogger, LoggerConfig } from "./logger.ts";
+import type { DurableContextLogger, DurableLogger, LoggerConfig } from "./logger.ts";
 import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
 import { pollWhileWaiting } from "./poller.ts";
@@ -23,7 +23,7 @@ import type { BatchResult } from "../batch/batch-result.ts";
 import type { CreateCallbackConfig, CreateCallbackResult } from "../operations/callback.ts";
 import type { InvokeConfig } from "../operations/invoke.ts";
 import type { MapConfig, MapFunction } from "../batch/map.ts";
-import type { ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
+import type { BranchesResult, ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
 import type { DurablePromiseCombinators } from "../batch/promise-combinators.ts";
 import type { WaitForCallbackConfig, WaitForCallbackSubmitter } from "../operations/wait-for-callback.ts";
 import type { WaitForConditionCheck, WaitForConditionConfig } from "../operations/wait-for-condition.ts";
@@ -57,33 +57,39 @@ function ops(): OperationTable {
   return table;
 }
 
-/** The public face of a context, as in @aws/durable-execution-sdk-js 2.x. */
-export interface DurableContext {
-  step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
-  step<T>(fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
+/**
+ * The public face of a context, as in @aws/durable-execution-sdk-js 2.x, with its generic
+ * parameters: `TLogger` is the logger `configureLogger` sets, which `logger` and the step,
+ * check and submitter contexts expose. Bodies may also return values directly (not only promises).
+ */
+export interface DurableContext<TLogger extends DurableLogger = DurableLogger> {
+  step<TOutput>(name: string | undefined, fn: StepFunction<TOutput, TLogger>, config?: StepConfig<TOutput>): DurablePromise<TOutput>;
+  step<TOutput>(fn: StepFunction<TOutput, TLogger>, config?: StepConfig<TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(name: string, funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  runInChildContext<TOutput>(name: string | undefined, fn: ChildFunction<TOutput, TLogger>, config?: ChildConfig<TOutput>): DurablePromise<TOutput>;
+  runInChildContext<TOutput>(fn: ChildFunction<TOutput, TLogger>, config?: ChildConfig<TOutput>): DurablePromise<TOutput>;
   wait(name: string, duration: Duration): DurablePromise<void>;
   wait(duration: Duration): DurablePromise<void>;
-  runInChildContext<T>(name: string | undefined, fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
-  runInChildContext<T>(fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
-  // Operations of runtime/ operations modules (callback, invoke, wait-for-*, map, parallel, combinators).
-  createCallback<T = string>(name: string | undefined, config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
-  createCallback<T = string>(config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
-  waitForCallback<T = string>(name: string | undefined, submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
-  waitForCallback<T = string>(submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
-  invoke<O = unknown, I = unknown>(name: string, functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
-  invoke<O = unknown, I = unknown>(functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
-  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
-  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
-  map<I, R>(name: string | undefined, items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
-  map<I, R>(items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
-  parallel<R>(name: string | undefined, branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
-  parallel<R>(branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+  waitForCondition<TOutput>(name: string | undefined, check: WaitForConditionCheck<TOutput, TLogger>, config: WaitForConditionConfig<TOutput>): DurablePromise<TOutput>;
+  waitForCondition<TOutput>(check: WaitForConditionCheck<TOutput, TLogger>, config: WaitForConditionConfig<TOutput>): DurablePromise<TOutput>;
+  createCallback<TOutput = string>(name: string | undefined, config?: CreateCallbackConfig<TOutput>): DurablePromise<CreateCallbackResult<TOutput>>;
+  createCallback<TOutput = string>(config?: CreateCallbackConfig<TOutput>): DurablePromise<CreateCallbackResult<TOutput>>;
+  waitForCallback<TOutput = string>(name: string | undefined, submitter: WaitForCallbackSubmitter<TLogger>, config?: WaitForCallbackConfig<TOutput>): DurablePromise<TOutput>;
+  waitForCallback<TOutput = string>(submitter: WaitForCallbackSubmitter<TLogger>, config?: WaitForCallbackConfig<TOutput>): DurablePromise<TOutput>;
+  map<TInput, TOutput>(name: string | undefined, items: TInput[], fn: MapFunction<TInput, TOutput, TLogger>, config?: MapConfig<TInput, TOutput>): DurablePromise<BatchResult<TOutput>>;
+  map<TInput, TOutput>(items: TInput[], fn: MapFunction<TInput, TOutput, TLogger>, config?: MapConfig<TInput, TOutput>): DurablePromise<BatchResult<TOutput>>;
+  parallel<TOutput>(name: string | undefined, branches: Array<ParallelBranch<TOutput, TLogger>>, config?: ParallelConfig<TOutput>): DurablePromise<BatchResult<TOutput>>;
+  parallel<TOutput>(branches: Array<ParallelBranch<TOutput, TLogger>>, config?: ParallelConfig<TOutput>): DurablePromise<BatchResult<TOutput>>;
+  /** Branches of different result types: the result is their union. */
+  parallel<Branches extends readonly unknown[]>(name: string | undefined, branches: Branches, config?: ParallelConfig<BranchesResult<Branches, TLogger>>): DurablePromise<BatchResult<BranchesResult<Branches, TLogger>>>;
+  parallel<Branches extends readonly unknown[]>(branches: Branches, config?: ParallelConfig<BranchesResult<Branches, TLogger>>): DurablePromise<BatchResult<BranchesResult<Branches, TLogger>>>;
   readonly promise: DurablePromiseCombinators;
-  readonly logger: DurableLogger;
-  configureLogger(config: LoggerConfig): void;
+  readonly logger: DurableContextLogger<TLogger>;
+  configureLogger(config: LoggerConfig<TLogger>): void;
   configureSerdes(config: SerdesConfig): void;
   readonly lambdaContext: any;
-  readonly executionContext: { durableExecutionArn: string };
+  readonly executionContext: { readonly durableExecutionArn: string };
 }
 
 /** What the caller is doing at this position; compared with the record on replay. */

@@ -17,7 +17,8 @@ import { defaultSerdes } from "./serdes.ts";
 
 export interface SerdesConfig {
   defaultSerdes?: Serdes<any>;
-  defaultCallbackDeserializer?: Serdes<any>;
+  /** Only `deserialize` is used. */
+  defaultCallbackDeserializer?: Pick<Serdes<any>, "deserialize">;
 }
 
 /** Callback results are passed through as the raw string unless a deserializer is configured. */
@@ -42,7 +43,7 @@ export class Execution {
   /** A step's `logger`: forwards to `logger` without the replay check (steps never replay). */
   readonly stepLogger = forwardingLogger(() => this.logger, () => false);
   serdes: Serdes<any> = defaultSerdes;
-  callbackDeserializer: Serdes<any> = passThroughSerdes;
+  callbackDeserializer: Pick<Serdes<any>, "deserialize"> = passThroughSerdes;
 
   constructor(options: { arn: string; token: string; state: ExecutionState; client: DurableExecutionClient; lambdaContext: unknown; plugin?: PluginRunner | undefined; updated?: readonly string[] | undefined }) {
     this.arn = options.arn;

@@ -17,6 +17,7 @@ import { ExecutionState } from "../protocol/execution-state.ts";
 import type { LambdaClientLike } from "../protocol/lambda-client.ts";
 import { createLambdaDurableClient } from "../protocol/lambda-client.ts";
 import type { Termination } from "../context/lifecycle.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import type { DurableInstrumentationPlugin, PluginRunner } from "../context/plugin.ts";
 import { createPluginRunner } from "../context/plugin.ts";
 import { invocationHooks } from "../context/plugin-hooks.ts";
@@ -38,7 +39,9 @@ import { wait } from "../operations/wait.ts";
 
 installOperations({ step, wait, runInChildContext, createCallback, waitForCallback, invoke, waitForCondition, map, parallel, promiseCombinators });
 
-export type DurableHandler<TEvent = any, TResult = any> = (event: TEvent, context: DurableContext) => Promise<TResult>;
+export type DurableHandler<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger> = (event: TEvent, context: DurableContext<TLogger>) => Promise<TResult>;
+/** The official SDK's name for a durable handler. */
+export type DurableExecutionHandler<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger> = DurableHandler<TEvent, TResult, TLogger>;
 
 export type DurableLambdaHandler = (event: unknown, lambdaContext?: unknown) => Promise<DurableExecutionInvocationOutput>;
 
@@ -59,8 +62,8 @@ export interface DurableExecutionConfig {
   };
 }
 
-export function withDurableExecution<TEvent = any, TResult = any>(
-  handler: DurableHandler<TEvent, TResult>,
+export function withDurableExecution<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger>(
+  handler: DurableHandler<TEvent, TResult, TLogger>,
   config: DurableExecutionConfig = {},
 ): DurableLambdaHandler {
   if (typeof handler !== "function") {

@@ -12,12 +12,15 @@ import type { DurableContext, DurableContextImpl, OperationSlot } from "../conte
 import type { DurablePromise } from "../context/durable-promise.ts";
 import type { DurableOperationError } from "../context/errors.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "../context/errors.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import type { Serdes } from "../context/serdes.ts";
 import { deserializeWith, oversized, serializeWith } from "../context/serdes.ts";
 import type { OperationUpdate } from "../protocol/wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.ts";
 
-export type ChildFunction<T> = (context: DurableContext) => T | Promise<T>;
+export type ChildFunction<T, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => T | Promise<T>;
+/** The official SDK's name and shape for a child body. */
+export type ChildFunc<T, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => Promise<T>;
 
 export interface ChildConfig<T = unknown> {
   serdes?: Serdes<T>;
@@ -26,6 +29,8 @@ export interface ChildConfig<T = unknown> {
   /** Payload checkpointed instead of a result over 256 KiB. @default "" */
   summaryGenerator?: (result: T) => string;
   errorMapper?: (error: DurableOperationError) => Error;
+  /** No CONTEXT operation of its own: its operations are parented to the enclosing context. */
+  virtualContext?: boolean;
 }
 
 const noop = (): void => {};
@@ -38,6 +43,7 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
   return ctx.operation(async (): Promise<T> => {
     const slot = ctx.allocate({ type: OperationType.CONTEXT, subType: config?.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT, name });
     return runChild(ctx, slot, config?.serdes ?? ctx.execution.serdes, fn, {
+      flat: config?.virtualContext,
       summaryGenerator: config?.summaryGenerator,
       mapError: config?.errorMapper ?? childContextError,
       end: (update, outcome) => {

@@ -14,7 +14,7 @@ import type { DurablePromise } from "../context/durable-promise.ts";
 import { never } from "../context/durable-promise.ts";
 import { durationToSeconds } from "../context/duration.ts";
 import { DurableError, StepInterruptedError, fromErrorObject, toErrorObject } from "../context/errors.ts";
-import type { DurableLogger } from "../context/logger.ts";
+import type { DurableContextLogger, DurableLogger } from "../context/logger.ts";
 import type { RetryStrategy } from "./retry-strategy.ts";
 import { retryPresets } from "./retry-strategy.ts";
 import type { Serdes } from "../context/serdes.ts";
@@ -28,13 +28,16 @@ export const StepSemantics = {
 } as const;
 export type StepSemantics = (typeof StepSemantics)[keyof typeof StepSemantics];
 
-export interface StepContext {
-  logger: DurableLogger;
+export interface StepContext<Logger extends DurableLogger = DurableLogger> {
+  logger: DurableContextLogger<Logger>;
   /** 1 for the first attempt. */
   attempt: number;
 }
 
-export type StepFunction<T> = (context: StepContext) => T | Promise<T>;
+/** A step body; may also return the value directly. */
+export type StepFunction<T, Logger extends DurableLogger = DurableLogger> = (context: StepContext<Logger>) => T | Promise<T>;
+/** The official SDK's name and shape for a step body. */
+export type StepFunc<T, Logger extends DurableLogger = DurableLogger> = (context: StepContext<Logger>) => Promise<T>;
 
 export interface StepConfig<T = unknown> {
   /** @default retryPresets.default (6 attempts, exponential, FULL jitter) */

@@ -9,7 +9,7 @@
 import type { DurableExecutionClient } from "./client.ts";
 import type { LambdaClientLike } from "./lambda-client.ts";
 import { createLambdaDurableClient } from "./lambda-client.ts";
-import type { CheckpointRequest, CheckpointResponse, ExecutionStatePage, GetExecutionStateRequest } from "./wire.ts";
+import type { CheckpointDurableExecutionRequest, GetDurableExecutionStateRequest } from "./wire-model.ts";
 
 /** Anything with `error(...)`: the durable logger, console, pino, ... */
 interface ErrorLogger {
@@ -23,11 +23,11 @@ export class DurableExecutionApiClient implements DurableExecutionClient {
     this.client = createLambdaDurableClient(client);
   }
 
-  getExecutionState(params: GetExecutionStateRequest, logger?: ErrorLogger): Promise<ExecutionStatePage> {
+  getExecutionState(params: GetDurableExecutionStateRequest, logger?: ErrorLogger): ReturnType<DurableExecutionClient["getExecutionState"]> {
     return reported(this.client.getExecutionState(params), "Failed to get durable execution state", logger);
   }
 
-  checkpoint(params: CheckpointRequest, logger?: ErrorLogger): Promise<CheckpointResponse> {
+  checkpoint(params: CheckpointDurableExecutionRequest, logger?: ErrorLogger): ReturnType<DurableExecutionClient["checkpoint"]> {
     return reported(this.client.checkpoint(params), "Failed to checkpoint durable execution", logger);
   }
 }

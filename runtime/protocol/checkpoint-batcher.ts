@@ -13,7 +13,7 @@ import { isDurableExecutionClientError } from "./client-error.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
 import type { ExecutionState } from "./execution-state.ts";
 import { trace } from "./verbose.ts";
-import type { OperationUpdate } from "./wire.ts";
+import type { Operation, OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
 // Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
@@ -150,7 +150,7 @@ export class CheckpointBatcher {
     }
     this.inFlight = undefined;
     this.token = response?.CheckpointToken || undefined;
-    this.options.state.merge(response?.NewExecutionState?.Operations);
+    this.options.state.merge(response?.NewExecutionState?.Operations as Operation[] | undefined);
     for (const item of [...batch, ...polls]) item.resolve();
     if (this.token === undefined) {
       const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);

@@ -87,7 +87,7 @@ export class ExecutionState {
           cause,
         );
       }
-      state.merge(page.Operations);
+      state.merge(page.Operations as Operation[] | undefined);
       marker = page.NextMarker;
     }
     return state;

@@ -5,13 +5,13 @@
  * is only a typed way to build such an event; `isInstance` recognises one across bundled copies.
  */
 import type { DurableExecutionClient } from "./client.ts";
-import type { DurableExecutionInvocationInput, ExecutionStatePage } from "./wire.ts";
+import type { DurableExecutionInvocationInput, WireOperation } from "./wire-model.ts";
 
 const TAG = "DurableExecutionInvocationInputWithClient";
 
 export class DurableExecutionInvocationInputWithClient implements DurableExecutionInvocationInput {
   readonly durableExecutionClient: DurableExecutionClient;
-  readonly InitialExecutionState: ExecutionStatePage;
+  readonly InitialExecutionState: { Operations: WireOperation[]; NextMarker?: string | undefined };
   readonly DurableExecutionArn: string;
   readonly CheckpointToken: string;
 
