@@ -9,7 +9,6 @@
  * NODE_PATH). Any problem is a PluginLoadError naming the module and what to fix; the invocation
  * then answers FAILED, as in the official SDK. Reads the environment and imports; nothing else.
  */
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableInstrumentationPlugin, DurableInstrumentationPluginProvider } from "./plugin.ts";
@@ -37,10 +36,13 @@ export async function loadPlugins(explicit: readonly DurableInstrumentationPlugi
     };
     let module: any;
     try {
-      module = await import(name).catch((error: { code?: string }) => {
+      // Imported at run time on purpose: the comments keep bundlers from resolving (or warning on) it.
+      module = await import(/* webpackIgnore: true */ /* @vite-ignore */ name).catch((error: { code?: string }) => {
         if (!/MODULE_NOT_FOUND/.test(error?.code ?? "")) throw error;
         // Not found from the runtime's own location (a bundle): resolve it from the function's code.
-        return import(pathToFileURL(createRequire(join(env["LAMBDA_TASK_ROOT"]?.trim() || process.cwd(), "package.json")).resolve(name)).href);
+        const { createRequire } = process.getBuiltinModule("node:module");
+        const resolved = createRequire(join(env["LAMBDA_TASK_ROOT"]?.trim() || process.cwd(), "package.json")).resolve(name);
+        return import(/* webpackIgnore: true */ /* @vite-ignore */ pathToFileURL(resolved).href);
       });
     } catch (error) {
       fail(`could not be loaded (${error instanceof Error ? error.message : String(error)}). Install it in the function's code or in a layer under nodejs/node_modules, or fix ${VARIABLE}.`, error);
