@@ -5,6 +5,8 @@
  * Lambda's HTTP API on 127.0.0.1 when asked. engine/SPEC.md is the contract.
  */
 export { createEngine, Engine } from "./engine.ts";
+export { readEngineHistories } from "./history-reader.ts";
+export type { RecordedEngineExecution } from "./history-reader.ts";
 export type { StartOptions } from "./engine.ts";
 export type { EngineOptions, ResolvedEngineOptions } from "./options.ts";
 export type { FunctionCode, FunctionOptions, LambdaHandler, RegisteredFunction } from "./invoke/functions.ts";

@@ -13,6 +13,7 @@ import { expectGoldenFile } from "./compiler-golden.ts";
 import { REPO } from "./plugin-bundle.ts";
 import { runBundle } from "./plugin-emulator.ts";
 import { startEmulator, stopEmulator } from "./support/emulator.ts";
+import { createEngine } from "../engine/index.ts";
 
 const project = join(REPO, ".tmp", "check-histories");
 const marks = join(project, "marks.txt");
@@ -52,6 +53,27 @@ afterAll(async () => {
   await stopEmulator();
 });
 
+/**
+ * The same version run on the local engine, into one database file: "finished" on skipped time, then
+ * "parked" on real time, left at its 30 s wait when the engine closes (as a `use-durable dev` user
+ * leaves executions in flight).
+ */
+async function recordOnEngine(database: string, bundle: string, functionName = "checkout"): Promise<void> {
+  const skipping = await createEngine({ database, clock: "skip" });
+  skipping.register(functionName, { bundle, export: "handler" });
+  skipping.begin();
+  const finished = await skipping.waitFor(skipping.start(functionName, { payload: { id: "o-1" }, executionName: "finished" }).arn);
+  expect(finished.Status).toBe("SUCCEEDED");
+  await skipping.close();
+  const real = await createEngine({ database, clock: "real" });
+  real.register(functionName, { bundle, export: "handler" });
+  real.begin();
+  const { arn } = real.start(functionName, { payload: { id: "o-2" }, executionName: "parked" });
+  const parked = () => real.store.execution(arn)?.invocationId == null && real.store.events(arn, 0, 100, false).some((e) => e.EventType === "WaitStarted");
+  while (!parked()) await new Promise((r) => setTimeout(r, 20));
+  await real.close();
+}
+
 describe("check --histories", () => {
   it.each([
     ["v1", 0, ["ok", "ok"]],
@@ -80,6 +102,47 @@ describe("check --histories", () => {
     expect(r.stdout).toContain("the type recorded there is \"WAIT\", but the code now calls STEP Step \"notify\"");
   });
 
+  describe("from the local engine's database", () => {
+    beforeAll(async () => {
+      await recordOnEngine(join(project, "histories.db"), join(project, "out", "recorded", "v1.mjs"));
+    }, 120_000);
+
+    it.each([
+      ["v1", 0, [true, true]],
+      ["v2-appended", 0, [true, true]],
+      ["v2-inserted", 1, [false, false]],
+      ["v2-removed", 1, [false, true]],
+    ] as const)("replays the engine's executions against %s", (version, exit, [finished, parked]) => {
+      rmSync(marks, { force: true });
+      const r = cli("check", "--histories", "histories.db", "--bundle", `out/${version}/${version}.mjs`, "--json");
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(exit);
+      expect(existsSync(marks) ? readFileSync(marks, "utf8") : "", "a step body ran during the replay").toBe("");
+      const json = JSON.parse(r.stdout) as { executions: Array<{ label: string; ok: boolean; arn: string }> };
+      expect(json.executions.map((e) => [e.label, e.ok])).toEqual([["finished [SUCCEEDED]", finished], ["parked [RUNNING]", parked]]);
+      expect(json.executions.every((e) => e.arn.includes(":function:checkout"))).toBe(true);
+    });
+
+    it("says which function to replay when the file holds several, and reads one with --function", async () => {
+      const database = join(project, "two-functions.db");
+      await recordOnEngine(database, join(project, "out", "recorded", "v1.mjs"), "checkout");
+      const other = await createEngine({ database, clock: "skip" });
+      other.register("refund", { handler: async () => ({ Status: "SUCCEEDED", Result: "" }) }, { durable: false });
+      other.register("other", { bundle: join(project, "out", "recorded", "v1.mjs"), export: "handler" });
+      other.begin();
+      await other.waitFor(other.start("other", { payload: { id: "o-3" } }).arn);
+      await other.close();
+      const both = cli("check", "--histories", "two-functions.db", "--bundle", "out/v1/v1.mjs");
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain("holds executions of 2 functions (checkout, other)");
+      expect(both.stderr).toContain("--function <name>");
+      const one = cli("check", "--histories", "two-functions.db", "--bundle", "out/v1/v1.mjs", "--function", "other");
+      expect(one.stderr).toBe("");
+      expect(one.code).toBe(0);
+      expect(one.stdout).toContain("1 execution(s): 1 replay, 0 diverge");
+    }, 120_000);
+  });
+
   describe("on bad input", () => {
     beforeAll(() => {
       mkdirSync(join(project, "bad-json"), { recursive: true });
@@ -88,6 +151,7 @@ describe("check --histories", () => {
       writeFileSync(join(project, "not-history", "x.json"), JSON.stringify({ Operations: [] }));
       mkdirSync(join(project, "empty"), { recursive: true });
       writeFileSync(join(project, "engine.db"), "");
+      writeFileSync(join(project, "other.db"), Buffer.concat([Buffer.from("SQLite format 3\0", "latin1"), Buffer.alloc(4080)]));
     });
     it.each([
       [["--histories", "missing", "--bundle", "out/v1/v1.mjs"], "--histories: no directory at", "get-durable-execution-history"],
@@ -98,7 +162,10 @@ describe("check --histories", () => {
       [["--histories", "histories"], "--histories needs the new bundle", "--bundle dist/"],
       [["--histories", "histories", "--bundle", "out/none.mjs"], "--bundle: no file at", "use-durable build"],
       [["--histories", "histories", "--bundle", "out/v1/v1.mjs", "--handler", "main"], 'exports no function "main"', "functions it exports: handler"],
-      [["--bundle", "out/v1/v1.mjs"], "--bundle and --handler go with --histories", "--histories"],
+      [["--bundle", "out/v1/v1.mjs"], "--bundle, --handler and --function go with --histories", "--histories"],
+      [["--histories", "histories", "--bundle", "out/v1/v1.mjs", "--function", "checkout"], "--function picks executions in an engine database", ".use-durable/engine.db"],
+      [["--histories", "other.db", "--bundle", "out/v1/v1.mjs"], "other.db is not an engine database", ".use-durable/engine.db a use-durable engine wrote"],
+      [["--histories", "histories.db", "--bundle", "out/v1/v1.mjs", "--function", "nope"], 'holds no execution of function "nope"', "use-durable run"],
     ])("%j exits 2 and says how to fix it", (args, what, fix) => {
       const r = cli("check", ...args);
       expect(r.code).toBe(2);

@@ -14,7 +14,7 @@ import { readManifest } from "../manifest-file.ts";
 import { classifyDeploy } from "./deploy-classify.ts";
 import { formatDeployReport } from "./deploy-report.ts";
 import { replayExecution, type LambdaHandler } from "./history-replay.ts";
-import { jsonDirectorySource } from "./history-source.ts";
+import { engineDatabaseSource, isSqliteFile, jsonDirectorySource } from "./history-source.ts";
 import { loadProgram } from "./project.ts";
 import { typeCheck } from "./type-check.ts";
 
@@ -22,7 +22,8 @@ export const DEFAULT_MANIFEST = `${DEFAULT_OUTDIR}/${MANIFEST_FILE}`;
 
 export const CHECK_USAGE = `Usage: use-durable check [--project tsconfig.json] [--json]
        use-durable check --against <old manifest> [--manifest <new manifest>] [--json]
-       use-durable check --histories <dir> --bundle <file.mjs> [--handler <export>] [--json]
+       use-durable check --histories <dir | engine.db> --bundle <file.mjs> [--handler <export>]
+                         [--function <name>] [--json]
 
 Without --against: type-aware analysis of every durable module of the project (one TypeScript
 program): values a serdes cannot carry (UD401), non-determinism through aliases and helpers (UD402),
@@ -34,8 +35,8 @@ durable function as unchanged, safe, risky (executions parked past the change fa
 (a recorded call removed, renamed, or two calls swapped). Exit 1 when any is risky or breaking.
 
 With --histories: replays each recorded execution (GetDurableExecutionHistory JSON, one file per
-execution) against the new bundle's handler without running any step, and reports the first
-divergence of each. Exit 1 when any diverges.
+execution, or every execution in the local engine's database) against the new bundle's handler
+without running any step, and reports the first divergence of each. Exit 1 when any diverges.
 
 Options:
   --project <file>    the tsconfig.json to analyse (default: tsconfig.json)
@@ -45,8 +46,11 @@ Options:
   --strict            every finding is an error
   --against <file>    the manifest of the version whose executions may still be running
   --manifest <file>   the new build's manifest (default: ${DEFAULT_MANIFEST})
-  --histories <dir>   a directory of exported histories (aws lambda get-durable-execution-history
-                      --include-execution-data), one .json per execution
+  --histories <path>  a directory of exported histories (aws lambda get-durable-execution-history
+                      --include-execution-data), one .json per execution; or the local engine's
+                      database file (.use-durable/engine.db), read-only, also while it runs
+  --function <name>   with an engine database: the function whose executions to replay (needed
+                      when the file holds several)
   --bundle <file>     the new bundle to replay them against (what use-durable build wrote)
   --handler <name>    the bundle's export that is the handler (default: handler)
   --json              print the result as JSON
@@ -69,6 +73,7 @@ export async function runCheck(args: string[]): Promise<number> {
         histories: { type: "string" },
         bundle: { type: "string" },
         handler: { type: "string" },
+        function: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -82,8 +87,10 @@ export async function runCheck(args: string[]): Promise<number> {
     return 0;
   }
   if (values.manifest !== undefined && values.against === undefined) throw new CliError("UD_CLI_USAGE", "--manifest is the new side of --against: pass --against <old manifest> too.");
-  if ((values.bundle !== undefined || values.handler !== undefined) && values.histories === undefined) throw new CliError("UD_CLI_USAGE", "--bundle and --handler go with --histories <dir>.");
-  if (values.histories !== undefined) return checkHistories(values.histories, values.bundle, values.handler ?? "handler", values.json ?? false);
+  if ((values.bundle !== undefined || values.handler !== undefined || values.function !== undefined) && values.histories === undefined) {
+    throw new CliError("UD_CLI_USAGE", "--bundle, --handler and --function go with --histories <dir | engine.db>.");
+  }
+  if (values.histories !== undefined) return checkHistories(values.histories, values.bundle, values.handler ?? "handler", values.function, values.json ?? false);
   if (values.against !== undefined) {
     const oldBuild = readManifest(resolve(values.against), "--against", "Pass the manifest of the deployed version (keep each release's use-durable.manifest.json as a build artifact).");
     const newBuild = readManifest(resolve(values.manifest ?? DEFAULT_MANIFEST), "--manifest", `Run use-durable build first (it writes <outdir>/${MANIFEST_FILE}), or pass --manifest <file>.`);
@@ -107,9 +114,11 @@ export async function runCheck(args: string[]): Promise<number> {
   return errors > 0 ? 1 : 0;
 }
 
-async function checkHistories(dir: string, bundle: string | undefined, exportName: string, json: boolean): Promise<number> {
+async function checkHistories(from: string, bundle: string | undefined, exportName: string, functionName: string | undefined, json: boolean): Promise<number> {
   if (bundle === undefined) throw new CliError("UD_CLI_USAGE", "--histories needs the new bundle: pass --bundle dist/<handler>.mjs (what use-durable build wrote).");
-  const source = jsonDirectorySource(resolve(dir));
+  const database = isSqliteFile(resolve(from));
+  if (functionName !== undefined && !database) throw new CliError("UD_CLI_USAGE", "--function picks executions in an engine database: --histories must name one (.use-durable/engine.db).");
+  const source = database ? await engineDatabaseSource(resolve(from), functionName) : jsonDirectorySource(resolve(from));
   const path = resolve(bundle);
   if (!existsSync(path)) throw new CliError("UD_CLI_MISSING_FILE", `--bundle: no file at ${path}. Build it first: use-durable build <entry> writes <outdir>/<entry>.mjs.`);
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

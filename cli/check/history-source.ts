@@ -1,10 +1,10 @@
 /**
  * Where recorded histories come from, behind one seam: a source lists executions, each with its
- * history events as GetDurableExecutionHistory returns them. Implemented here for a directory of
- * exported JSON files; the local engine's database (engine.db) will be a second implementation.
- * Reads files; interprets no event.
+ * history events as GetDurableExecutionHistory returns them: a directory of exported JSON files, or
+ * the local engine's database (.use-durable/engine.db), read-only and also while an engine runs on
+ * it. Reads files; interprets no event.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CliError } from "../cli-error.ts";
 
@@ -39,7 +39,7 @@ export interface HistorySource {
 export function jsonDirectorySource(dir: string): HistorySource {
   let names: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new CliError("UD_CLI_USAGE", `--histories: ${dir} is a file. Pass a directory of GetDurableExecutionHistory JSON files (reading the local engine's engine.db is not available yet).`);
+    if (!statSync(dir).isDirectory()) throw new CliError("UD_CLI_USAGE", `--histories: ${dir} is a file but not an SQLite database. Pass a directory of GetDurableExecutionHistory JSON files, or the local engine's .use-durable/engine.db.`);
     names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -70,4 +70,46 @@ function readExecution(path: string, label: string): RecordedExecution {
     arn ??= (page as { DurableExecutionArn?: string }).DurableExecutionArn;
   }
   return { label, ...(arn !== undefined && { arn }), events };
+}
+
+/** True when the path is a file that starts with SQLite's header (what the engine writes). */
+export function isSqliteFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, "r");
+    try {
+      const header = Buffer.alloc(16);
+      return readSync(fd, header, 0, 16, 0) === 16 && header.toString("latin1") === "SQLite format 3\0";
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The executions of the local engine's database: every one of `functionName`, or of the only
+ * function the file holds (several functions need a choice, since one bundle replays one function).
+ * Labelled by execution name and status, so in-flight (RUNNING) ones stand out.
+ */
+export async function engineDatabaseSource(path: string, functionName: string | undefined): Promise<HistorySource> {
+  const { readEngineHistories } = await import("../../engine/history-reader.ts");
+  let recorded;
+  try {
+    recorded = await readEngineHistories(path, functionName === undefined ? {} : { functionName });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("UD_ENGINE_")) throw new CliError("UD_CLI_BAD_HISTORY", `--histories: ${(error as Error).message}`);
+    throw error;
+  }
+  const functions = [...new Set(recorded.map((e) => e.functionName))];
+  if (recorded.length === 0) {
+    throw new CliError("UD_CLI_BAD_HISTORY", `--histories: ${path} holds no execution${functionName === undefined ? "" : ` of function "${functionName}"`}. Run the function on the engine first (use-durable run, or use-durable dev and start).`);
+  }
+  if (functions.length > 1) {
+    throw new CliError("UD_CLI_USAGE", `--histories: ${path} holds executions of ${functions.length} functions (${functions.join(", ")}); the bundle replays one. Pass --function <name>.`);
+  }
+  const executions: RecordedExecution[] = recorded.map((e) => ({ label: `${e.name} [${e.status}]`, arn: e.arn, events: e.events as HistoryEvent[] }));
+  return { executions: () => executions };
 }

@@ -9,7 +9,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { assertEngineNode } from "../node-version.ts";
-import { migrate } from "./schema.ts";
+import { EngineError, EngineErrorCode } from "../engine-error.ts";
+import { migrate, SCHEMA_VERSION } from "./schema.ts";
 import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export type Statement = StatementSync;
@@ -105,4 +106,47 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
   }
   const checkpointer = path === ":memory:" ? undefined : startWalCheckpointer(path);
   return database;
+}
+
+/**
+ * Opens an engine's file to read it only (a report while an engine may be running on it): never
+ * creates, migrates or writes; the schema must be this version's. Transactions are refused.
+ */
+export function openDatabaseReadOnly(path: string): Database {
+  const { DatabaseSync: Sqlite } = loadSqlite();
+  let db: DatabaseSync;
+  try {
+    db = new Sqlite(path, { readOnly: true });
+    db.exec("PRAGMA busy_timeout = 5000");
+  } catch (error) {
+    throw new EngineError(EngineErrorCode.DB_UNREADABLE, `${path} cannot be opened as an engine database (${(error as Error).message}).`);
+  }
+  let version: number;
+  try {
+    version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
+  } catch (error) {
+    db.close();
+    throw new EngineError(EngineErrorCode.DB_UNREADABLE, `${path} is not an engine database (${(error as Error).message}). Pass the .use-durable/engine.db a use-durable engine wrote.`);
+  }
+  if (version !== SCHEMA_VERSION) {
+    db.close();
+    const why =
+      version === 0
+        ? "is not an engine database (it has no use-durable schema). Pass the .use-durable/engine.db a use-durable engine wrote"
+        : version > SCHEMA_VERSION
+          ? `was written by a newer use-durable (schema ${version}; this version knows up to ${SCHEMA_VERSION}). Upgrade use-durable`
+          : `has an older schema (${version}; this version's is ${SCHEMA_VERSION}). Start the engine on it once (use-durable dev) to migrate it`;
+    throw new EngineError(version > SCHEMA_VERSION ? EngineErrorCode.DB_NEWER : EngineErrorCode.DB_UNREADABLE, `${path} ${why}.`);
+  }
+  const refuse = (): never => {
+    throw new EngineError(EngineErrorCode.DB_UNREADABLE, `${path} is open to read only.`);
+  };
+  return {
+    path,
+    prepare: (sql) => db.prepare(sql),
+    exec: (sql) => db.exec(sql),
+    transaction: refuse,
+    savepoint: refuse,
+    close: async () => db.close(),
+  };
 }

@@ -6,7 +6,7 @@
  */
 import type { ErrorObject, Operation } from "../../runtime/protocol/wire.ts";
 import type { Database, Durability, Statement } from "./database.ts";
-import { openDatabase } from "./database.ts";
+import { openDatabase, openDatabaseReadOnly } from "./database.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
 
@@ -92,8 +92,8 @@ export class Store {
   /** Operations and events are keyed by the execution's row id, not its (long) ARN: smaller pages. */
   private readonly rowIds = new Map<string, number>();
 
-  constructor(path: string, durability?: Durability) {
-    this.db = openDatabase(path, durability);
+  constructor(path: string, durability?: Durability, access: "read-write" | "read-only" = "read-write") {
+    this.db = access === "read-only" ? openDatabaseReadOnly(path) : openDatabase(path, durability);
   }
 
   transaction<T>(fn: () => T): T {
@@ -151,6 +151,15 @@ export class Store {
   listExecutions(functionName: string, reverse: boolean): ExecutionRecord[] {
     return this.sql(`SELECT ${COLUMNS} FROM executions WHERE functionName = ? ORDER BY startMs ${reverse ? "DESC" : "ASC"}, id ${reverse ? "DESC" : "ASC"}`).all(
       functionName,
+    ) as unknown as ExecutionRecord[];
+  }
+
+  /** Every execution, or one function's, oldest first. */
+  allExecutions(functionName?: string): ExecutionRecord[] {
+    return (
+      functionName === undefined
+        ? this.sql(`SELECT ${COLUMNS} FROM executions ORDER BY startMs, id`).all()
+        : this.sql(`SELECT ${COLUMNS} FROM executions WHERE functionName = ? ORDER BY startMs, id`).all(functionName)
     ) as unknown as ExecutionRecord[];
   }
 
