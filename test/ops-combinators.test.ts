@@ -164,7 +164,11 @@ describe("the concurrency functions of compiled code", () => {
       aggregate: ["p", "q"],
       race: "quick",
     });
-    expect(run.invocations).toBe(2);
+    // At least one replay (the sleep "then" suspends the first invocation). Not exactly 2: with skipped
+    // time the emulator completes the race's abandoned one-hour wait when it records its start, and
+    // whether that completion lands before or after the first invocation's answer (one more
+    // invocation) is a race on a loaded machine (CI saw 3).
+    expect(run.invocations).toBeGreaterThanOrEqual(2);
     expect(events(run.history).filter(([, sub]) => sub === "Parallel").map(([type, , name]) => `${type} ${name}`)).toEqual([
       "ContextStarted Promise.allSettled", "ContextSucceeded Promise.allSettled",
       "ContextStarted Promise.any", "ContextSucceeded Promise.any",
