@@ -11,7 +11,7 @@ import { isDurableExecutionClient } from "../protocol/client.ts";
 import { runInContext } from "../context/current-context.ts";
 import type { DurableContext } from "../context/durable-context.ts";
 import { DurableContextImpl, installOperations } from "../context/durable-context.ts";
-import { DurableError, ErrorCode, toErrorObject } from "../context/errors.ts";
+import { DurableError, ErrorCode, messageOf, toErrorObject } from "../context/errors.ts";
 import { Execution } from "../context/execution.ts";
 import { ExecutionState } from "../protocol/execution-state.ts";
 import type { LambdaClientLike } from "../protocol/lambda-client.ts";
@@ -53,15 +53,24 @@ export function withDurableExecution<TEvent = any, TResult = any>(
     throw new DurableError(ErrorCode.INVALID_ARGUMENT, `withDurableExecution(handler): handler must be an async function (event, context) => result, got ${typeof handler}.`);
   }
   return async (event, lambdaContext) => {
-    const input = validateEvent(event);
-    const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
-    const client = isDurableExecutionClient(injected)
-      ? injected
-      : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
-    const state = await ExecutionState.load(input, client);
-    const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
-    const root = new DurableContextImpl(execution, { replayOnly: client.replayOnly === true });
-    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
+    let execution: Execution;
+    let root: DurableContextImpl;
+    let userInput: TEvent;
+    try {
+      const input = validateEvent(event);
+      const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
+      const client = isDurableExecutionClient(injected)
+        ? injected
+        : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
+      const state = await ExecutionState.load(input, client);
+      execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
+      root = new DurableContextImpl(execution, { replayOnly: client.replayOnly === true });
+      userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
+    } catch (error) {
+      // Bad input no retry can read (a malformed event or state) ends the execution here, once.
+      if (DurableError.is(error) && error.fatal === "execution") return { Status: "FAILED", Error: toErrorObject(error) };
+      throw error;
+    }
 
     const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));
     const outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination = await Promise.race([
@@ -97,7 +106,13 @@ async function finish(
   const ended = execution.lifecycle.terminated;
   if (ended && ended.kind !== "suspend") return fromTermination(ended);
   if (!outcome.ok) return { Status: "FAILED", Error: toErrorObject(outcome.error) };
-  const result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  let result: string | undefined;
+  try {
+    result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  } catch (cause) {
+    // A bigint or a cycle: every retry would fail the same way, so the execution ends here.
+    return fromTermination({ kind: "failed", error: new DurableError(ErrorCode.SERDES_FAILED, `The handler's result cannot be sent as JSON: ${messageOf(cause)}. Return JSON data (a bigint as a string, no cycles).`, { cause, fatal: "execution", name: "SerdesError" }) });
+  }
   if (utf8Bytes(result) <= Limits.RESPONSE_BYTES) return result === undefined ? { Status: "SUCCEEDED" } : { Status: "SUCCEEDED", Result: result };
   // Too large for the Lambda response: record it on the EXECUTION operation instead.
   try {
@@ -123,11 +138,11 @@ function parseInput(payload: string | undefined): unknown {
   try {
     return JSON.parse(payload ?? "{}");
   } catch (cause) {
-    throw new DurableError(
-      ErrorCode.INVALID_EVENT,
+    throw invalidEvent(
       `The execution's input is not JSON (ExecutionDetails.InputPayload starts ${JSON.stringify(String(payload).slice(0, 40))}). ` +
         `Start durable executions with a JSON payload.`,
-      { cause, fatal: "invocation" },
+      "execution",
+      cause,
     );
   }
 }
@@ -141,22 +156,28 @@ export function isDurableInvocationEvent(event: unknown): event is DurableExecut
   );
 }
 
+const HOW_TO_INVOKE =
+  `Durable handlers are invoked by the Lambda durable execution service: create the function ` +
+  `with DurableConfig and invoke it normally, or run it locally with the test runner. ` +
+  `To call the workflow's logic directly in a test, call the undecorated function instead.`;
+
+/**
+ * Without an ARN and a token there is no execution to end: the error is thrown (a direct invoke
+ * sees it). With them, a malformed state is the execution's bad input: it ends FAILED.
+ */
 function validateEvent(event: unknown): DurableExecutionInvocationInput {
-  if (isDurableInvocationEvent(event)) {
-    const ops = event.InitialExecutionState.Operations;
-    if (ops === undefined || Array.isArray(ops)) return event;
-  }
   const e = event as Record<string, unknown> | null;
-  const missing = ["DurableExecutionArn", "CheckpointToken", "InitialExecutionState"].filter(
-    (key) => typeof e !== "object" || e === null || e[key] === undefined || e[key] === null,
-  );
-  throw new DurableError(
-    ErrorCode.INVALID_EVENT,
-    `The Lambda event is not a durable execution invocation` +
-      (missing.length > 0 ? ` (missing ${missing.join(", ")})` : ` (a field has the wrong type)`) +
-      `. Durable handlers are invoked by the Lambda durable execution service: create the function ` +
-      `with DurableConfig and invoke it normally, or run it locally with the test runner. ` +
-      `To call the workflow's logic directly in a test, call the undecorated function instead.`,
-    { fatal: "invocation" },
-  );
+  const identity = typeof e !== "object" || e === null ? `got ${e}` : ["DurableExecutionArn", "CheckpointToken"]
+    .map((key) => (e[key] == null ? `missing ${key}` : typeof e[key] !== "string" ? `${key} must be a string, got ${typeof e[key]}` : ""))
+    .filter(Boolean).join(", ");
+  if (identity) throw invalidEvent(`The Lambda event is not a durable execution invocation (${identity}). ${HOW_TO_INVOKE}`, "invocation");
+  const state = e!["InitialExecutionState"] as { Operations?: unknown } | null | undefined;
+  const problem = typeof state !== "object" || state === null ? `InitialExecutionState is ${state === undefined ? "missing" : `${state}`}`
+    : state.Operations !== undefined && !Array.isArray(state.Operations) ? `InitialExecutionState.Operations must be an array, got ${typeof state.Operations}` : "";
+  if (problem) throw invalidEvent(`The invocation event is malformed: ${problem}. The service always sends the execution's state; a truncated or hand-made event cannot be replayed.`, "execution");
+  return event as DurableExecutionInvocationInput;
+}
+
+function invalidEvent(message: string, fatal: "execution" | "invocation", cause?: unknown): DurableError {
+  return new DurableError(ErrorCode.INVALID_EVENT, message, { cause, fatal, name: "InvalidEventError" });
 }

@@ -3,11 +3,13 @@
  * process.nextTick, never setImmediate); one request in flight at a time; a request holds at
  * most 250 updates and ~750 KiB, and an EXECUTION update is always the last of its request. The
  * token rotates from each response and the response's operations are merged into the state
- * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
- * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
+ * before any waiter resumes. On failure (or a malformed response) every queued and in-flight
+ * promise rejects. A response without a token closes checkpointing: later updates reject with
+ * CHECKPOINT_CLOSED, and mid-run (no EXECUTION update sent) it ends the invocation, retryably.
  */
 import type { DurableExecutionClient } from "./client.ts";
-import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
+import { CheckpointError, DurableError, ErrorCode, jsonBytes } from "./durable-error.ts";
+import { classifyServiceError } from "./service-errors.ts";
 import type { ExecutionState } from "./execution-state.ts";
 import type { OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
@@ -26,8 +28,8 @@ export interface CheckpointBatcherOptions {
   arn: string;
   token: string;
   state: ExecutionState;
-  /** A request failed: the invocation must end with this error. */
-  onFailure: (error: CheckpointError) => void;
+  /** A request failed (or its response cannot be used): the invocation must end with this error. */
+  onFailure: (error: DurableError) => void;
   /** Checkpointing was closed by a response without a token; `terminal` if we asked for it. */
   onClosed: (terminal: boolean) => void;
   /** The queue drained and nothing is in flight. */
@@ -125,16 +127,18 @@ export class CheckpointBatcher {
         CheckpointToken: this.token!,
         Updates: batch.map((item) => item.update),
       });
+      this.options.state.merge(response?.NewExecutionState?.Operations, "the checkpoint response's NewExecutionState.Operations");
     } catch (error) {
-      this.fail(classifyCheckpointError(error));
+      this.fail(DurableError.is(error) ? error : classifyCheckpointError(error, batch.map((item) => item.update)));
       return;
     }
     this.inFlight = undefined;
     this.token = response?.CheckpointToken || undefined;
-    this.options.state.merge(response?.NewExecutionState?.Operations);
     for (const item of batch) item.resolve();
     if (this.token === undefined) {
       const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
+      // Mid-run, the state this invocation holds is no longer the service's: end it, retryably.
+      if (!terminal) return this.fail(closedMidRun(batch.map((item) => item.update)));
       for (const item of this.queue) item.reject(closedError(item.update));
       this.queue = [];
       this.options.onClosed(terminal);
@@ -149,7 +153,7 @@ export class CheckpointBatcher {
     this.options.onIdle();
   }
 
-  private fail(error: CheckpointError): void {
+  private fail(error: DurableError): void {
     this.failure = error;
     const pending = [...(this.inFlight ?? []), ...this.queue];
     this.inFlight = undefined;
@@ -161,6 +165,21 @@ export class CheckpointBatcher {
   }
 }
 
+/**
+ * The service sends no token only after the execution ended (protocol notes: after a terminal
+ * EXECUTION update). Answering PENDING would leave nothing pending, which the service rejects; a
+ * retried invocation either finds the execution ended (and is not invoked again) or replays it with
+ * a fresh token.
+ */
+function closedMidRun(updates: readonly OperationUpdate[]): DurableError {
+  return new DurableError(
+    ErrorCode.CHECKPOINT_CLOSED,
+    `The service answered a checkpoint (${describeUpdates(updates)}) without a CheckpointToken mid-run, as it does once an ` +
+      `execution ended (stopped, timed out). The invocation is retried: a running execution replays with a fresh token.`,
+    { fatal: "invocation", name: "CheckpointError" },
+  );
+}
+
 function closedError(update: OperationUpdate): DurableError {
   return new DurableError(
     ErrorCode.CHECKPOINT_CLOSED,
@@ -169,20 +188,13 @@ function closedError(update: OperationUpdate): DurableError {
   );
 }
 
-/**
- * Stale token, throttling, 5xx and network errors are the invocation's problem (thrown so Lambda
- * retries it); any other 4xx is permanent and fails the execution.
- */
-export function classifyCheckpointError(error: unknown): CheckpointError {
-  const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
-  const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
-  const message = messageOf(error);
-  const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
-  const stale = /invalid checkpoint token/i.test(message);
-  const throttled = status === 429 || e?.name === "TooManyRequestsException";
-  if (!stale && !throttled && status !== undefined && status >= 400 && status < 500) {
-    return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
-  }
-  const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";
-  return new CheckpointError(`${where}. ${why} invocation is retried.`, "invocation", error);
+/** A failed checkpoint request, named by the updates it carried. */
+export function classifyCheckpointError(error: unknown, updates: readonly OperationUpdate[] = []): CheckpointError {
+  return classifyServiceError(error, `Checkpoint request${updates.length > 0 ? ` (${describeUpdates(updates)})` : ""}`);
+}
+
+/** The first updates of a request as errors name them: `STEP SUCCEED "charge" (#1a2b...), 3 more`. */
+export function describeUpdates(updates: readonly OperationUpdate[]): string {
+  const shown = updates.slice(0, 2).map((u) => `${u.Type} ${u.Action} ${u.Name === undefined ? u.Id : `${JSON.stringify(u.Name)} (${u.Id})`}`);
+  return shown.join(", ") + (updates.length > 2 ? `, ${updates.length - 2} more` : "");
 }
