@@ -55,7 +55,7 @@ describe("check: type-aware findings", () => {
     expect(json.code).toBe(1);
     expect(report.errors).toBeGreaterThan(0);
     for (const d of report.diagnostics) expect(text.stdout).toContain(`${d.file}:${d.line}:${d.column} ${d.code} ${d.severity}: ${d.message}`);
-    expect(text.stdout.match(/^\S+:\d+:\d+ UD\d+ (error|warning): /gm)).toHaveLength(report.diagnostics.length);
+    expect(text.stdout.match(/^\S+:\d+:\d+ UD\d+ (error|warning|note): /gm)).toHaveLength(report.diagnostics.length);
     expect(text.stdout).toMatch(/^\d+ error\(s\), \d+ warning\(s\) in 7 durable module\(s\) of 10 file\(s\) \(fixtures\/check-tsconfig\.json\)\n$/m);
   });
 

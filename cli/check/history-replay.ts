@@ -80,6 +80,9 @@ export async function replayExecution(handler: LambdaHandler, execution: Recorde
   if (output?.Status === "FAILED" && /NonDeterministic/.test(output.Error?.ErrorType ?? "")) return done(false, output.Error?.ErrorMessage ?? "non-deterministic execution");
   if (firstUnreached) return done(false, `ends ${output?.Status ?? "?"} without reaching recorded ${describe(firstUnreached)}`);
   if (output?.Status === "FAILED" && recordedStatus !== "FAILED") return done(false, `fails on replay where the recorded execution ${recordedStatus === "STARTED" ? "is still running" : `ended ${recordedStatus}`}: ${output.Error?.ErrorType ?? "Error"}: ${output.Error?.ErrorMessage ?? ""}`);
+  // A parked execution suspends where it was parked (PENDING), or waits there forever in replay-only
+  // mode: both are the same answer.
+  if (output?.Status === "PENDING" && recordedStatus === "STARTED") return done(true, "replays every recorded operation and waits where the execution waits");
   return done(true, `replays every recorded operation and ends ${output?.Status ?? "?"}`);
 }
 

@@ -11,6 +11,7 @@ import { stringEnum } from "../protocol/string-enum.ts";
 import { CompletionReason } from "./completion.ts";
 import type { CompletionReason as CompletionReasonType } from "./completion.ts";
 import { BatchCompletionError, DurableError, ErrorCode, fromErrorObject, toErrorObject } from "../context/errors.ts";
+import type { ChildContextError } from "../context/errors.ts";
 
 export const BatchItemStatus = stringEnum("SUCCEEDED", "FAILED", "STARTED");
 export type BatchItemStatus = (typeof BatchItemStatus)[keyof typeof BatchItemStatus];
@@ -19,7 +20,8 @@ export interface BatchItem<R> {
   index: number;
   status: BatchItemStatus;
   result?: R;
-  error?: Error;
+  /** A ChildContextError around the item's recorded error. */
+  error?: ChildContextError;
 }
 
 /** The wire ErrorObject, with the cause chain a batch keeps for each failed item. */
@@ -51,11 +53,11 @@ export const batchErrorCodec: ErrorCodec = {
 };
 
 export class BatchResult<R> {
-  readonly all: ReadonlyArray<BatchItem<R>>;
+  readonly all: Array<BatchItem<R>>;
   readonly completionReason: CompletionReasonType;
 
   constructor(all: ReadonlyArray<BatchItem<R>>, completionReason: CompletionReasonType) {
-    this.all = all;
+    this.all = [...all];
     this.completionReason = completionReason;
   }
 
@@ -66,14 +68,14 @@ export class BatchResult<R> {
     );
   }
   /** Items that failed (with an error). */
-  failed(): Array<BatchItem<R> & { error: Error }> {
+  failed(): Array<BatchItem<R> & { error: ChildContextError }> {
     return this.all.filter(
-      (i): i is BatchItem<R> & { error: Error } => i.status === BatchItemStatus.FAILED && i.error !== undefined,
+      (i): i is BatchItem<R> & { error: ChildContextError } => i.status === BatchItemStatus.FAILED && i.error !== undefined,
     );
   }
   /** Items still running when the batch completed early. */
-  started(): Array<BatchItem<R>> {
-    return this.all.filter((i) => i.status === BatchItemStatus.STARTED);
+  started(): Array<BatchItem<R> & { status: "STARTED" }> {
+    return this.all.filter((i): i is BatchItem<R> & { status: "STARTED" } => i.status === BatchItemStatus.STARTED);
   }
 
   get successCount(): number {
@@ -105,6 +107,7 @@ export class BatchResult<R> {
     if (first?.error) throw first.error;
     if (this.status === BatchItemStatus.FAILED) {
       throw new BatchCompletionError(
+        this.completionReason,
         `The batch completed as failed by its shouldComplete decision (${this.completionReason}) although no item failed; inspect result.all to see which items ran`,
       );
     }
@@ -113,7 +116,7 @@ export class BatchResult<R> {
   getResults(): R[] {
     return this.succeeded().map((i) => i.result);
   }
-  getErrors(): Error[] {
+  getErrors(): ChildContextError[] {
     return this.failed().map((i) => i.error);
   }
 
@@ -159,7 +162,7 @@ export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = b
     }
     const item: BatchItem<R> = { index: raw["index"], status: raw["status"] as BatchItemStatus };
     if ("result" in raw) item.result = raw["result"] as R;
-    if (isRecord(raw["error"])) item.error = codec.fromObject(raw["error"] as SerializedBatchError);
+    if (isRecord(raw["error"])) item.error = codec.fromObject(raw["error"] as SerializedBatchError) as ChildContextError;
     return item;
   });
   return new BatchResult<R>(items, parsed["completionReason"] as CompletionReasonType);

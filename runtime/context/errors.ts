@@ -31,6 +31,9 @@ const operationErrorsByType: Record<string, OperationErrorClass> = {};
 export class DurableOperationError extends DurableError {
   readonly errorType: string;
   readonly errorData: string | undefined;
+  /** The recorded original error (its name, message, stack), as in the official SDK. */
+  declare cause?: Error;
+  declare stackTrace?: string[];
 
   constructor(message?: string, cause?: unknown, errorData?: string) {
     // A user's subclass (class MyError extends StepError) takes the kind of the class it extends.
@@ -40,6 +43,15 @@ export class DurableOperationError extends DurableError {
     super(kind.code, message || kind.fallback, { cause, name: kind.errorType });
     this.errorType = kind.errorType;
     this.errorData = errorData;
+  }
+
+  /** Rebuilds a recorded error (for replay); see `fromErrorObject`. */
+  static fromErrorObject(errorObject: ErrorObject): DurableOperationError {
+    return fromErrorObject(errorObject);
+  }
+
+  toErrorObject(): ErrorObject {
+    return toErrorObject(this);
   }
 }
 
@@ -71,12 +83,19 @@ export const WaitForConditionError = operationError("WaitForConditionError", Err
 export type WaitForConditionError = DurableOperationError;
 export const PromiseCombinatorError = operationError("PromiseCombinatorError", ErrorCode.COMBINATOR_FAILED, "Promise combinator failed", DurableOperationError);
 export type PromiseCombinatorError = DurableOperationError;
-export const BatchCompletionError = operationError("BatchCompletionError", ErrorCode.BATCH_FAILED, "Batch completed as failed", DurableOperationError);
-export type BatchCompletionError = DurableOperationError;
+const BatchFailure = operationError("BatchCompletionError", ErrorCode.BATCH_FAILED, "Batch completed as failed", DurableOperationError);
+/** Thrown by BatchResult.throwIfError when a custom shouldComplete decided FAILED. */
+export class BatchCompletionError extends BatchFailure {
+  readonly completionReason: string;
+  constructor(completionReason: string, message?: string, cause?: Error, errorData?: string) {
+    super(message || `Batch completed as failed by shouldComplete (${completionReason})`, cause, errorData);
+    this.completionReason = completionReason;
+  }
+}
 
 /** An AtMostOncePerRetry step found STARTED on replay: its last attempt was cut off. */
 export class StepInterruptedError extends DurableError {
-  constructor(stepId: string, name: string | undefined) {
+  constructor(stepId: string, name?: string) {
     super(
       ErrorCode.STEP_INTERRUPTED,
       `Step ${describe(stepId, name)} was started but did not finish (the invocation was interrupted). ` +

@@ -6,12 +6,15 @@
  * before any waiter resumes. On failure (or a malformed response) every queued and in-flight
  * promise rejects. A response without a token closes checkpointing: later updates reject with
  * CHECKPOINT_CLOSED, and mid-run (no EXECUTION update sent) it ends the invocation, retryably.
+ * `poll()` asks for a request even with nothing queued (an empty checkpoint: how the service is
+ * asked what changed); it rides on the next request when updates are queued.
  */
 import type { DurableExecutionClient } from "./client.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes } from "./durable-error.ts";
 import { classifyServiceError } from "./service-errors.ts";
 import type { ExecutionState } from "./execution-state.ts";
-import type { OperationUpdate } from "./wire.ts";
+import { trace } from "./verbose.ts";
+import type { Operation, OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
 // Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
@@ -49,6 +52,7 @@ export class CheckpointBatcher {
   private failure: unknown;
   private stopped = false;
   private drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private polls: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Requests sent so far; tests and the bench read it. */
   requests = 0;
 
@@ -60,7 +64,7 @@ export class CheckpointBatcher {
   }
 
   get idle(): boolean {
-    return this.inFlight === undefined && this.queue.length === 0;
+    return this.inFlight === undefined && this.queue.length === 0 && this.polls.length === 0;
   }
 
   get closed(): boolean {
@@ -77,6 +81,15 @@ export class CheckpointBatcher {
     });
   }
 
+  /** Resolves once a request sent after this call has completed (its operations merged). */
+  poll(): Promise<void> {
+    if (this.failure !== undefined || this.token === undefined || this.stopped) return new Promise<void>(() => {});
+    return new Promise<void>((resolve, reject) => {
+      this.polls.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
   /**
    * Stops sending: the invocation has answered. Queued updates are dropped (their promises never
    * settle, like any abandoned work), so nothing reaches the service after the output.
@@ -84,6 +97,7 @@ export class CheckpointBatcher {
   stop(): void {
     this.stopped = true;
     this.queue = [];
+    this.polls = [];
   }
 
   /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
@@ -116,10 +130,13 @@ export class CheckpointBatcher {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.queue.length === 0 || this.failure !== undefined || this.stopped) return;
+    if (this.inFlight || (this.queue.length === 0 && this.polls.length === 0) || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
+    const polls = this.polls;
+    this.polls = [];
     this.inFlight = batch;
     this.requests++;
+    trace("checkpoint", () => ({ updates: batch.map((item) => `${item.update.Type} ${item.update.Action} ${item.update.Id}`), polls: polls.length }));
     let response;
     try {
       response = await this.options.client.checkpoint({
@@ -127,23 +144,29 @@ export class CheckpointBatcher {
         CheckpointToken: this.token!,
         Updates: batch.map((item) => item.update),
       });
-      this.options.state.merge(response?.NewExecutionState?.Operations, "the checkpoint response's NewExecutionState.Operations");
+      this.options.state.merge(response?.NewExecutionState?.Operations as Operation[] | undefined, "the checkpoint response's NewExecutionState.Operations");
     } catch (error) {
+      this.polls.push(...polls);
       this.fail(DurableError.is(error) ? error : classifyCheckpointError(error, batch.map((item) => item.update)));
       return;
     }
-    this.inFlight = undefined;
     this.token = response?.CheckpointToken || undefined;
-    for (const item of batch) item.resolve();
+    const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
+    // Mid-run, the state this invocation holds is no longer the service's: end it, retryably,
+    // before any waiter resumes (an at-least-once step would run its next body first).
+    if (this.token === undefined && !terminal) {
+      this.polls.push(...polls);
+      return this.fail(closedMidRun(batch.map((item) => item.update)));
+    }
+    this.inFlight = undefined;
+    for (const item of [...batch, ...polls]) item.resolve();
     if (this.token === undefined) {
-      const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
-      // Mid-run, the state this invocation holds is no longer the service's: end it, retryably.
-      if (!terminal) return this.fail(closedMidRun(batch.map((item) => item.update)));
       for (const item of this.queue) item.reject(closedError(item.update));
       this.queue = [];
+      this.polls = []; // nothing more can be asked: they never settle, like abandoned work
       this.options.onClosed(terminal);
     }
-    if (this.queue.length > 0) {
+    if (this.queue.length > 0 || this.polls.length > 0) {
       this.schedule();
       return;
     }
@@ -154,10 +177,12 @@ export class CheckpointBatcher {
   }
 
   private fail(error: DurableError): void {
+    trace("checkpoint failed", () => ({ message: error.message, fatal: error.fatal }));
     this.failure = error;
-    const pending = [...(this.inFlight ?? []), ...this.queue];
+    const pending = [...(this.inFlight ?? []), ...this.queue, ...this.polls];
     this.inFlight = undefined;
     this.queue = [];
+    this.polls = [];
     for (const item of pending) item.reject(error);
     for (const waiter of this.drainWaiters) waiter.reject(error);
     this.drainWaiters = [];

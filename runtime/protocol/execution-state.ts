@@ -31,6 +31,14 @@ export class ExecutionState {
     return this.operations.has(hashedId);
   }
 
+  /** Told of the operations whose status a merge changed (instrumentation plugins). */
+  onChange: ((changed: Operation[]) => void) | undefined;
+
+  /** Every operation known, in the order first seen. */
+  values(): IterableIterator<Operation> {
+    return this.operations.values();
+  }
+
   /**
    * Takes in operations the service sent; `where` names them in the error a malformed one raises
    * ("InitialExecutionState.Operations"). Every operation is checked before any is merged.
@@ -38,7 +46,9 @@ export class ExecutionState {
   merge(operations: readonly Operation[] | undefined, where: string): void {
     if (operations === undefined) return;
     checkOperations(operations, where);
+    const changed: Operation[] = [];
     for (const operation of operations) {
+      if (this.onChange && this.operations.get(operation.Id)?.Status !== operation.Status) changed.push(operation);
       this.operations.set(operation.Id, operation);
       if (operation.Type === OperationType.EXECUTION && this.executionOperation === undefined) {
         this.executionOperation = operation;
@@ -49,6 +59,7 @@ export class ExecutionState {
         for (const wake of waiting) wake(operation);
       }
     }
+    if (changed.length > 0) this.onChange?.(changed);
   }
 
   /** Calls `wake` once, the next time the operation with this hashed id changes. */
@@ -73,11 +84,12 @@ export class ExecutionState {
           MaxItems: Limits.STATE_PAGE_ITEMS,
         });
       } catch (cause) {
-        // Without the whole state nothing can be replayed: a retryable failure retries the invocation.
+        // Without the whole state nothing can be replayed: a retryable failure retries the invocation
+        // (a client's DurableExecutionClientError scope is believed first).
         throw classifyServiceError(cause, `Could not load the execution state: ${where}`);
       }
       if (typeof page !== "object" || page === null) throw malformed(`${where} returned no page`);
-      state.merge(page.Operations, `${where} Operations`);
+      state.merge(page.Operations as Operation[] | undefined, `${where} Operations`);
       marker = page.NextMarker;
     }
     return state;
