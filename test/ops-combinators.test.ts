@@ -164,7 +164,11 @@ describe("the concurrency functions of compiled code", () => {
       aggregate: ["p", "q"],
       race: "quick",
     });
-    expect(run.invocations).toBe(2);
+    // The result above was computed by the invocation after "then": a replay of every combinator.
+    // How many invocations that took is not fixed: the race's loser left a 1-hour wait started,
+    // and the emulator's skipped time may fire it (one more invocation) before the execution ends.
+    expect(run.invocations).toBeGreaterThanOrEqual(2);
+    expect(events(run.history).slice(-2)).toEqual([E("WaitSucceeded", "Wait", "then"), E("ExecutionSucceeded")]);
     expect(events(run.history).filter(([, sub]) => sub === "Parallel").map(([type, , name]) => `${type} ${name}`)).toEqual([
       "ContextStarted Promise.allSettled", "ContextSucceeded Promise.allSettled",
       "ContextStarted Promise.any", "ContextSucceeded Promise.any",
