@@ -15,6 +15,7 @@ import { DurableError, ErrorCode, messageOf, toErrorObject } from "../context/er
 import { Execution } from "../context/execution.ts";
 import { ExecutionState } from "../protocol/execution-state.ts";
 import type { LambdaClientLike } from "../protocol/lambda-client.ts";
+import { withCallPolicy } from "../protocol/call-policy.ts";
 import { createLambdaDurableClient } from "../protocol/lambda-client.ts";
 import type { Termination } from "../context/lifecycle.ts";
 import type { DurableLogger } from "../context/logger.ts";
@@ -92,7 +93,7 @@ export function withDurableExecution<TEvent = any, TResult = any, TLogger extend
     const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
     const client = isDurableExecutionClient(injected)
       ? injected
-      : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
+      : config.durableExecutionClient ?? withCallPolicy(createLambdaDurableClient(config.client), { remainingMs: remainingOf(lambdaContext) });
     let state: ExecutionState;
     let userInput: TEvent;
     try {
@@ -239,6 +240,12 @@ function validateEvent(event: unknown): DurableExecutionInvocationInput {
     : state.Operations !== undefined && !Array.isArray(state.Operations) ? `InitialExecutionState.Operations must be an array, got ${typeof state.Operations}` : "";
   if (problem) throw invalidEvent(`The invocation event is malformed: ${problem}. The service always sends the execution's state; a truncated or hand-made event cannot be replayed.`, "execution");
   return event as DurableExecutionInvocationInput;
+}
+
+/** Lambda's remaining time, when the context has it (not a direct call in a test). */
+function remainingOf(lambdaContext: unknown): (() => number) | undefined {
+  const get = (lambdaContext as { getRemainingTimeInMillis?: unknown } | undefined)?.getRemainingTimeInMillis;
+  return typeof get === "function" ? () => get.call(lambdaContext) as number : undefined;
 }
 
 function invalidEvent(message: string, fatal: "execution" | "invocation", cause?: unknown): DurableError {
