@@ -8,7 +8,8 @@
  * lets a row corrupt the event, a page or a response; an invocation that neither answers nor throws
  * within 2,000 macrotask turns is a hang, and fails the row.
  *
- * Left for the engine (issue 8): a callback answered twice, a heartbeat after the callback completed.
+ * Against the engine (malformed requests to its HTTP API, a callback answered twice, a heartbeat
+ * after the callback completed): engine-bad-input.test.ts.
  */
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
