@@ -13,7 +13,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
-import { ErrorCode, withDurableExecution } from "../runtime/index.ts";
+import { DurableError, ErrorCode, withDurableExecution } from "../runtime/index.ts";
 import type { DurableExecutionInvocationInput, DurableExecutionInvocationOutput, Operation } from "../runtime/protocol/wire.ts";
 import { MemoryClient } from "./support/memory-client.ts";
 
@@ -175,6 +175,18 @@ const cases: Case[] = [
     }),
     outcome: "FAILED", error: "InvalidStateError",
     says: [/GetDurableExecutionState/, /marker "1"/, /no page/],
+  },
+  {
+    name: "a client that cannot be loaded (@aws-sdk/client-lambda missing) ends the execution FAILED: no retry installs it",
+    run: afterCheckpoint((e, service) => {
+      e.InitialExecutionState = { Operations: ops(e).slice(0, 1) as Operation[], NextMarker: "1" };
+      service.getExecutionState = async () => {
+        throw new DurableError(ErrorCode.CLIENT_UNAVAILABLE, "Could not load @aws-sdk/client-lambda. Install it (npm i @aws-sdk/client-lambda).", { fatal: "execution" });
+      };
+      return e;
+    }),
+    outcome: "FAILED", error: "DurableError",
+    says: [/Could not load @aws-sdk\/client-lambda/, /npm i/],
   },
   {
     name: "a null operation in a later page is reported with the page's marker and its place",

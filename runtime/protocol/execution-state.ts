@@ -86,7 +86,8 @@ export class ExecutionState {
       } catch (cause) {
         // Without the whole state nothing can be replayed: a retryable failure retries the invocation
         // (a client's DurableExecutionClientError scope is believed first).
-        throw classifyServiceError(cause, `Could not load the execution state: ${where}`);
+        // A client's own coded error (CLIENT_UNAVAILABLE, a call-policy timeout) already says what it means.
+        throw DurableError.is(cause) && cause.fatal ? cause : classifyServiceError(cause, `Could not load the execution state: ${where}`);
       }
       if (typeof page !== "object" || page === null) throw malformed(`${where} returned no page`);
       state.merge(page.Operations as Operation[] | undefined, `${where} Operations`);
