@@ -135,7 +135,7 @@ describe("checkpoint batcher", () => {
     expect(service.requests.map((r) => r.Updates!.map((u) => u.Action))).toEqual([["START"]]);
   });
 
-  test("a response without a token ends checkpointing: later updates are not sent and the invocation returns PENDING", async () => {
+  test("a response without a token mid-run ends checkpointing: later updates are not sent and the invocation is retried, never PENDING", async () => {
     const service = new MemoryClient({});
     service.omitTokenOnce = true;
     let secondBody = 0;
@@ -144,8 +144,7 @@ describe("checkpoint batcher", () => {
       await ctx.step("second", async () => ++secondBody);
       return "done";
     }, { durableExecutionClient: service });
-    const output = await handler(service.event(), {});
-    expect(output).toEqual({ Status: "PENDING" });
+    await expect(handler(service.event(), {})).rejects.toMatchObject({ code: ErrorCode.CHECKPOINT_CLOSED, fatal: "invocation" });
     expect(service.requests.length).toBe(1);
     expect(secondBody).toBe(0);
   });

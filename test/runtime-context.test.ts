@@ -14,15 +14,20 @@ const on = (service: MemoryClient, body: (input: any, ctx: DurableContext) => Pr
   withDurableExecution(body, { durableExecutionClient: service });
 
 describe("invocation protocol", () => {
-  test("anything that is not a durable invocation is a coded error naming what is missing", async () => {
+  test("anything that is not a durable invocation is a thrown coded error naming what is missing; a malformed one ends FAILED", async () => {
     const handler = withDurableExecution(async () => "never");
-    for (const event of [null, "x", {}, { DurableExecutionArn: "arn" }, { DurableExecutionArn: "a", CheckpointToken: "t", InitialExecutionState: { Operations: "no" } }]) {
-      await expect(handler(event, {})).rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT });
+    for (const event of [null, "x", {}, { DurableExecutionArn: "arn" }]) {
+      await expect(handler(event, {})).rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT, fatal: "invocation" });
     }
-    await expect(handler({ DurableExecutionArn: "arn" }, {})).rejects.toThrow(/missing CheckpointToken, InitialExecutionState/);
+    await expect(handler({ DurableExecutionArn: "arn" }, {})).rejects.toThrow(/missing CheckpointToken/);
+    // With an ARN and a token there is an execution, and no retry can read its malformed event.
+    expect(await handler({ DurableExecutionArn: "a", CheckpointToken: "t", InitialExecutionState: { Operations: "no" } }, {})).toMatchObject({
+      Status: "FAILED", Error: { ErrorType: "InvalidEventError", ErrorMessage: expect.stringMatching(/Operations must be an array/) },
+    });
     const notJson = { DurableExecutionArn: "a", CheckpointToken: "t", InitialExecutionState: { Operations: [{ Id: "e", Type: "EXECUTION", Status: "STARTED", ExecutionDetails: { InputPayload: "{oops" } }] } };
-    await expect(withDurableExecution(async () => 1, { durableExecutionClient: new MemoryClient() })(notJson, {}))
-      .rejects.toMatchObject({ code: ErrorCode.INVALID_EVENT, message: expect.stringMatching(/input is not JSON/) });
+    expect(await withDurableExecution(async () => 1, { durableExecutionClient: new MemoryClient() })(notJson, {})).toMatchObject({
+      Status: "FAILED", Error: { ErrorType: "InvalidEventError", ErrorMessage: expect.stringMatching(/input is not JSON/) },
+    });
   });
 
   test("pages the state with GetDurableExecutionState while NextMarker is set", async () => {

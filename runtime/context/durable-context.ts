@@ -15,6 +15,7 @@ import type { Execution, SerdesConfig } from "./execution.ts";
 import type { DurableContextLogger, DurableLogger, LoggerConfig } from "./logger.ts";
 import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
+import { awaitedUnrecorded } from "./rebuild.ts";
 import { pollWhileWaiting } from "./poller.ts";
 import { afterUpdate, waitedHooks } from "./plugin-hooks.ts";
 import type { SerdesContext } from "./serdes.ts";
@@ -147,6 +148,10 @@ export class DurableContextImpl implements DurableContext {
   readonly parent: DurableContextImpl | undefined;
   /** Re-running the body of a succeeded ReplayChildren context: nothing may run or checkpoint. */
   readonly replayOnly: boolean;
+  /** Inside a succeeded ReplayChildren context: its record is complete, so code beyond it diverged (rebuild.ts). */
+  readonly rebuilding: boolean;
+  /** The slot phase 1 of the operation being started allocated with no record while rebuilding. */
+  private unrecorded: OperationSlot | undefined;
   /** The name of this context's operation (log records carry it). */
   readonly name: string | undefined;
   /**
@@ -159,7 +164,7 @@ export class DurableContextImpl implements DurableContext {
   private readonly ids: OperationIdCounter;
   private cachedLogger: DurableLogger | undefined;
 
-  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean; preserve?: number } = {}) {
+  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean; preserve?: number; rebuilding?: boolean } = {}) {
     this.execution = execution;
     this.stepId = options.stepId;
     this.name = options.name;
@@ -170,6 +175,7 @@ export class DurableContextImpl implements DurableContext {
     this.id = options.virtual ? options.parent?.id : options.stepId === undefined ? undefined : hashId(options.stepId);
     this.parent = options.parent;
     this.replayOnly = options.replayOnly ?? false;
+    this.rebuilding = options.rebuilding ?? false;
     this.ids = new OperationIdCounter(options.stepId);
   }
 
@@ -261,6 +267,7 @@ export class DurableContextImpl implements DurableContext {
   allocate(kind: OperationKind): OperationSlot {
     const slot = new OperationSlot(this, this.ids.next(), kind);
     const recorded = slot.current();
+    this.unrecorded = this.rebuilding && !recorded ? slot : undefined;
     if (recorded) {
       const mismatch =
         recorded.Type !== kind.type ? ["type", recorded.Type, kind.type]
@@ -270,12 +277,9 @@ export class DurableContextImpl implements DurableContext {
       if (mismatch) {
         const [field, was, now] = mismatch;
         throw new NonDeterministicExecutionError(
-          `Non-deterministic execution detected at operation ${describe(slot.stepId, recorded.Name)}: ` +
+          `at operation ${describe(slot.stepId, recorded.Name)}: ` +
             `the ${field} recorded there is ${JSON.stringify(was ?? null)}, but the code now calls ` +
-            `${kind.type} ${kind.subType} ${JSON.stringify(kind.name ?? null)} (${field} ${JSON.stringify(now ?? null)}). ` +
-            `The code must make the same durable calls in the same order on every replay; move ` +
-            `non-deterministic logic (time, randomness, I/O) into steps, and deploy changed workflows ` +
-            `under a new version instead of replacing running ones.`,
+            `${kind.type} ${kind.subType} ${JSON.stringify(kind.name ?? null)} (${field} ${JSON.stringify(now ?? null)})`,
         );
       }
     }
@@ -336,12 +340,16 @@ export class DurableContextImpl implements DurableContext {
       }
       throw error;
     };
+    this.unrecorded = undefined;
     const first = eager(() => phase1().catch(fatal));
-    return new DurablePromise(() => first.then(phase2).catch(fatal));
+    // Phase 1 allocates synchronously, so this is the slot it took (runtime/SPEC.md).
+    const unrecorded = this.unrecorded;
+    this.unrecorded = undefined;
+    return new DurablePromise(() => (unrecorded ? awaitedUnrecorded(this, unrecorded) : first.then(phase2)).catch(fatal));
   }
 
   createChild(stepId: string, replayOnly: boolean, virtual = false, name?: string): DurableContextImpl {
-    return new DurableContextImpl(this.execution, { stepId, name, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
+    return new DurableContextImpl(this.execution, { stepId, name, parent: this, replayOnly: replayOnly || this.replayOnly, virtual, rebuilding: replayOnly || this.rebuilding });
   }
 
   /** The unhashed id the next operation of this context takes ("3", "2-3"). */

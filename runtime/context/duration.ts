@@ -38,9 +38,9 @@ export function durationToSeconds(duration: unknown, where: string, min = 0): nu
   }
   if (units === 0) throw invalid(`${where}: the duration names no unit. ${fix}`);
   if (!Number.isInteger(total)) {
-    throw invalid(`${where}: the duration is ${total} seconds; durations are whole seconds on the wire.`);
+    throw invalid(`${where}: the duration is ${total} seconds; durations are whole seconds on the wire. ${fix}`);
   }
-  if (total < min) throw invalid(`${where}: the duration is ${total} seconds; it must be at least ${min}.`);
+  if (total < min) throw invalid(`${where}: the duration is ${total} seconds; it must be at least ${min}. ${fix}`);
   return total;
 }
 

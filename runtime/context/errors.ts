@@ -106,8 +106,15 @@ export class StepInterruptedError extends DurableError {
 }
 
 export class NonDeterministicExecutionError extends DurableError {
-  constructor(message: string) {
-    super(ErrorCode.NON_DETERMINISTIC, message, { fatal: "execution", name: "NonDeterministicExecutionError" });
+  /** `what`: where the code and the record part ("... at operation \"charge\" (#2): ..."); the fix is added. */
+  constructor(what: string) {
+    super(
+      ErrorCode.NON_DETERMINISTIC,
+      `Non-deterministic execution detected ${what}. The code must make the same durable calls in the same order on ` +
+        `every replay; move non-deterministic logic (time, randomness, I/O) into steps, and deploy changed workflows ` +
+        `under a new version instead of replacing running ones.`,
+      { fatal: "execution", name: "NonDeterministicExecutionError" },
+    );
   }
 }
 
@@ -208,6 +215,8 @@ function cut(text: string, max: number): string {
 
 /** A value as error messages show it: its JSON where it has one, else its string form. */
 export function showValue(value: unknown): string {
+  // JSON would show NaN and Infinity as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value}`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -59,10 +59,9 @@ export class Execution {
       token: options.token,
       state: options.state,
       onFailure: (error) => this.lifecycle.fail(error),
-      onClosed: (terminal) => {
-        // The service ended the checkpoint session without us asking: stop, and let it re-invoke.
-        if (!terminal) this.lifecycle.terminate({ kind: "suspend", reason: "checkpointing closed by the service" });
-      },
+      // Closed after our own EXECUTION update: the answer is already decided. (Closed mid-run is a
+      // failure the batcher reports through onFailure.)
+      onClosed: () => {},
       onIdle: () => this.lifecycle.recheck(),
     });
     this.lifecycle.busy = () => !this.batcher.idle;

@@ -39,7 +39,8 @@ export function pollWhileWaiting(execution: Execution, id: string): () => void {
   };
   const fire = async (): Promise<void> => {
     if (stopped || execution.lifecycle.terminated || remaining() < MIN_REMAINING_MS) return;
-    if (execution.lifecycle.running) await execution.batcher.poll();
+    // A failed poll already ended the invocation through the batcher's onFailure; here it is only awaited.
+    if (execution.lifecycle.running) await execution.batcher.poll().catch(() => {});
     polls++;
     arm(Math.min(polls * 1000, polls > POLLS_BEFORE_EXTENDED ? EXTENDED_CEILING_MS : CEILING_MS));
   };

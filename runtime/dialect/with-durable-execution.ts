@@ -11,10 +11,11 @@ import { isDurableExecutionClient } from "../protocol/client.ts";
 import { runInContext } from "../context/current-context.ts";
 import type { DurableContext } from "../context/durable-context.ts";
 import { DurableContextImpl, installOperations } from "../context/durable-context.ts";
-import { DurableError, ErrorCode, toErrorObject } from "../context/errors.ts";
+import { DurableError, ErrorCode, messageOf, toErrorObject } from "../context/errors.ts";
 import { Execution } from "../context/execution.ts";
 import { ExecutionState } from "../protocol/execution-state.ts";
 import type { LambdaClientLike } from "../protocol/lambda-client.ts";
+import { withCallPolicy } from "../protocol/call-policy.ts";
 import { createLambdaDurableClient } from "../protocol/lambda-client.ts";
 import type { Termination } from "../context/lifecycle.ts";
 import type { DurableLogger } from "../context/logger.ts";
@@ -73,7 +74,14 @@ export function withDurableExecution<TEvent = any, TResult = any, TLogger extend
   const plugins = loadPlugins(config.plugins).then(createPluginRunner);
   plugins.catch(() => {});
   return async (event, lambdaContext) => {
-    const input = validateEvent(event);
+    let input: DurableExecutionInvocationInput;
+    try {
+      input = validateEvent(event);
+    } catch (error) {
+      // A malformed event that still names its execution: no retry can read it, so it ends here.
+      if (DurableError.is(error) && error.fatal === "execution") return { Status: "FAILED", Error: toErrorObject(error) };
+      throw error;
+    }
     const problem = configProblem(config);
     let plugin: PluginRunner | undefined;
     try {
@@ -85,17 +93,19 @@ export function withDurableExecution<TEvent = any, TResult = any, TLogger extend
     const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
     const client = isDurableExecutionClient(injected)
       ? injected
-      : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
+      : config.durableExecutionClient ?? withCallPolicy(createLambdaDurableClient(config.client), { remainingMs: remainingOf(lambdaContext) });
     let state: ExecutionState;
+    let userInput: TEvent;
     try {
       state = await ExecutionState.load(input, client);
+      userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
     } catch (error) {
+      // Bad input no retry can read (malformed state, input that is not JSON) ends the execution here, once.
       if (DurableError.is(error) && error.fatal === "execution") return { Status: "FAILED", Error: toErrorObject(error) };
       throw error;
     }
     const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext, plugin, updated: input.UpdatedOperationIds });
     const root = new DurableContextImpl(execution, { preserve: rootPreserve(config.pluginsConfig?.childOperationsDepth), replayOnly: client.replayOnly === true });
-    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
     const base = {
       requestId: (lambdaContext as { awsRequestId?: string } | undefined)?.awsRequestId as string,
       executionArn: input.DurableExecutionArn,
@@ -160,7 +170,13 @@ async function finish(
   const ended = execution.lifecycle.terminated;
   if (ended && ended.kind !== "suspend") return fromTermination(ended);
   if (!outcome.ok) return { Status: "FAILED", Error: toErrorObject(outcome.error) };
-  const result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  let result: string | undefined;
+  try {
+    result = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  } catch (cause) {
+    // A bigint or a cycle: every retry would fail the same way, so the execution ends here.
+    return fromTermination({ kind: "failed", error: new DurableError(ErrorCode.SERDES_FAILED, `The handler's result cannot be sent as JSON: ${messageOf(cause)}. Return JSON data (a bigint as a string, no cycles).`, { cause, fatal: "execution", name: "SerdesError" }) });
+  }
   if (utf8Bytes(result) <= Limits.RESPONSE_BYTES) return result === undefined ? { Status: "SUCCEEDED" } : { Status: "SUCCEEDED", Result: result };
   // Too large for the Lambda response: record it on the EXECUTION operation instead.
   try {
@@ -186,11 +202,11 @@ function parseInput(payload: string | undefined): unknown {
   try {
     return JSON.parse(payload ?? "{}");
   } catch (cause) {
-    throw new DurableError(
-      ErrorCode.INVALID_EVENT,
+    throw invalidEvent(
       `The execution's input is not JSON (ExecutionDetails.InputPayload starts ${JSON.stringify(String(payload).slice(0, 40))}). ` +
         `Start durable executions with a JSON payload.`,
-      { cause, fatal: "invocation" },
+      "execution",
+      cause,
     );
   }
 }
@@ -204,22 +220,34 @@ export function isDurableInvocationEvent(event: unknown): event is DurableExecut
   );
 }
 
+const HOW_TO_INVOKE =
+  `Durable handlers are invoked by the Lambda durable execution service: create the function ` +
+  `with DurableConfig and invoke it normally, or run it locally with the test runner. ` +
+  `To call the workflow's logic directly in a test, call the undecorated function instead.`;
+
+/**
+ * Without an ARN and a token there is no execution to end: the error is thrown (a direct invoke
+ * sees it). With them, a malformed state is the execution's bad input: it ends FAILED.
+ */
 function validateEvent(event: unknown): DurableExecutionInvocationInput {
-  if (isDurableInvocationEvent(event)) {
-    const ops = event.InitialExecutionState.Operations;
-    if (ops === undefined || Array.isArray(ops)) return event;
-  }
   const e = event as Record<string, unknown> | null;
-  const missing = ["DurableExecutionArn", "CheckpointToken", "InitialExecutionState"].filter(
-    (key) => typeof e !== "object" || e === null || e[key] === undefined || e[key] === null,
-  );
-  throw new DurableError(
-    ErrorCode.INVALID_EVENT,
-    `The Lambda event is not a durable execution invocation` +
-      (missing.length > 0 ? ` (missing ${missing.join(", ")})` : ` (a field has the wrong type)`) +
-      `. Durable handlers are invoked by the Lambda durable execution service: create the function ` +
-      `with DurableConfig and invoke it normally, or run it locally with the test runner. ` +
-      `To call the workflow's logic directly in a test, call the undecorated function instead.`,
-    { fatal: "invocation" },
-  );
+  const identity = typeof e !== "object" || e === null ? `got ${e}` : ["DurableExecutionArn", "CheckpointToken"]
+    .map((key) => (e[key] == null ? `missing ${key}` : typeof e[key] !== "string" ? `${key} must be a string, got ${typeof e[key]}` : ""))
+    .filter(Boolean).join(", ");
+  if (identity) throw invalidEvent(`The Lambda event is not a durable execution invocation (${identity}). ${HOW_TO_INVOKE}`, "invocation");
+  const state = e!["InitialExecutionState"] as { Operations?: unknown } | null | undefined;
+  const problem = typeof state !== "object" || state === null ? `InitialExecutionState is ${state === undefined ? "missing" : `${state}`}`
+    : state.Operations !== undefined && !Array.isArray(state.Operations) ? `InitialExecutionState.Operations must be an array, got ${typeof state.Operations}` : "";
+  if (problem) throw invalidEvent(`The invocation event is malformed: ${problem}. The service always sends the execution's state; a truncated or hand-made event cannot be replayed.`, "execution");
+  return event as DurableExecutionInvocationInput;
+}
+
+/** Lambda's remaining time, when the context has it (not a direct call in a test). */
+function remainingOf(lambdaContext: unknown): (() => number) | undefined {
+  const get = (lambdaContext as { getRemainingTimeInMillis?: unknown } | undefined)?.getRemainingTimeInMillis;
+  return typeof get === "function" ? () => get.call(lambdaContext) as number : undefined;
+}
+
+function invalidEvent(message: string, fatal: "execution" | "invocation", cause?: unknown): DurableError {
+  return new DurableError(ErrorCode.INVALID_EVENT, message, { cause, fatal, name: "InvalidEventError" });
 }

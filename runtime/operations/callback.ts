@@ -20,9 +20,9 @@ import type { ErrorObject, Operation } from "../protocol/wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.ts";
 
 export interface CreateCallbackConfig<T = string> {
-  /** Overall time the external system has to answer. @default none */
+  /** Overall time the external system has to answer; 0 is none. @default none */
   timeout?: Duration;
-  /** Time allowed between heartbeats. @default none */
+  /** Time allowed between heartbeats; 0 is none. @default none */
   heartbeatTimeout?: Duration;
   /** Deserialises the result string. @default the context's callback deserializer */
   serdes?: Omit<Serdes<T>, "serialize"> & { serialize?: Serdes<T>["serialize"] };
@@ -36,8 +36,9 @@ export function createCallback<T>(ctx: DurableContextImpl, args: readonly unknow
   const { name, rest, where } = splitName("createCallback", args);
   const config = rest[0] as CreateCallbackConfig<T> | undefined;
   requireConfigObject(where, config);
-  const timeout = config?.timeout ? durationToSeconds(config.timeout, `${where} timeout`, 1) : undefined;
-  const heartbeat = config?.heartbeatTimeout ? durationToSeconds(config.heartbeatTimeout, `${where} heartbeatTimeout`, 1) : undefined;
+  // 0 means no timeout, as in the API; it is sent as none (AWS's emulator would time a 0 out at once).
+  const timeout = config?.timeout ? durationToSeconds(config.timeout, `${where} timeout`) || undefined : undefined;
+  const heartbeat = config?.heartbeatTimeout ? durationToSeconds(config.heartbeatTimeout, `${where} heartbeatTimeout`) || undefined : undefined;
 
   return ctx.operation(
     async (): Promise<OperationSlot> => {

@@ -12,6 +12,7 @@ import type { DurableContext, DurableContextImpl, OperationSlot } from "../conte
 import type { DurablePromise } from "../context/durable-promise.ts";
 import type { DurableOperationError } from "../context/errors.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "../context/errors.ts";
+import { checkRebuilt } from "../context/rebuild.ts";
 import type { DurableLogger } from "../context/logger.ts";
 import type { Serdes } from "../context/serdes.ts";
 import { deserializeWith, oversized, serializeWith } from "../context/serdes.ts";
@@ -103,12 +104,14 @@ export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, 
   } catch (error) {
     child.finished = true;
     if (DurableError.is(error) && error.fatal) throw error;
+    if (replayOnly) await checkRebuilt(child, { error });
     const errorObject = toErrorObject(error);
     const failure = run.mapError(fromErrorObject(errorObject));
     return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject, ...(child.preserve >= 1 && { ContextOptions: { ReplayChildren: true } }) }), { failure });
   }
   // Close the gate before any await: children still running (a race's loser) must not checkpoint.
   child.finished = true;
+  if (replayOnly) await checkRebuilt(child);
   // A result that is not data stays in memory; a replay re-runs the body to rebuild it. Kept
   // children (pluginsConfig.childOperationsDepth) keep the whole payload too; on replay the body
   // re-runs from the children's records either way.

@@ -3,14 +3,15 @@
  * process.nextTick, never setImmediate); one request in flight at a time; a request holds at
  * most 250 updates and ~750 KiB, and an EXECUTION update is always the last of its request. The
  * token rotates from each response and the response's operations are merged into the state
- * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
- * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED. `poll()`
- * asks for a request even with nothing queued (an empty checkpoint: how the service is asked
- * what changed); it rides on the next request when updates are queued.
+ * before any waiter resumes. On failure (or a malformed response) every queued and in-flight
+ * promise rejects. A response without a token closes checkpointing: later updates reject with
+ * CHECKPOINT_CLOSED, and mid-run (no EXECUTION update sent) it ends the invocation, retryably.
+ * `poll()` asks for a request even with nothing queued (an empty checkpoint: how the service is
+ * asked what changed); it rides on the next request when updates are queued.
  */
 import type { DurableExecutionClient } from "./client.ts";
-import { isDurableExecutionClientError } from "./client-error.ts";
-import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
+import { CheckpointError, DurableError, ErrorCode, jsonBytes } from "./durable-error.ts";
+import { classifyServiceError } from "./service-errors.ts";
 import type { ExecutionState } from "./execution-state.ts";
 import { trace } from "./verbose.ts";
 import type { Operation, OperationUpdate } from "./wire.ts";
@@ -30,8 +31,8 @@ export interface CheckpointBatcherOptions {
   arn: string;
   token: string;
   state: ExecutionState;
-  /** A request failed: the invocation must end with this error. */
-  onFailure: (error: CheckpointError) => void;
+  /** A request failed (or its response cannot be used): the invocation must end with this error. */
+  onFailure: (error: DurableError) => void;
   /** Checkpointing was closed by a response without a token; `terminal` if we asked for it. */
   onClosed: (terminal: boolean) => void;
   /** The queue drained and nothing is in flight. */
@@ -143,17 +144,23 @@ export class CheckpointBatcher {
         CheckpointToken: this.token!,
         Updates: batch.map((item) => item.update),
       });
+      this.options.state.merge(response?.NewExecutionState?.Operations as Operation[] | undefined, "the checkpoint response's NewExecutionState.Operations");
     } catch (error) {
       this.polls.push(...polls);
-      this.fail(classifyCheckpointError(error));
+      this.fail(DurableError.is(error) ? error : classifyCheckpointError(error, batch.map((item) => item.update)));
       return;
     }
-    this.inFlight = undefined;
     this.token = response?.CheckpointToken || undefined;
-    this.options.state.merge(response?.NewExecutionState?.Operations as Operation[] | undefined);
+    const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
+    // Mid-run, the state this invocation holds is no longer the service's: end it, retryably,
+    // before any waiter resumes (an at-least-once step would run its next body first).
+    if (this.token === undefined && !terminal) {
+      this.polls.push(...polls);
+      return this.fail(closedMidRun(batch.map((item) => item.update)));
+    }
+    this.inFlight = undefined;
     for (const item of [...batch, ...polls]) item.resolve();
     if (this.token === undefined) {
-      const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
       for (const item of this.queue) item.reject(closedError(item.update));
       this.queue = [];
       this.polls = []; // nothing more can be asked: they never settle, like abandoned work
@@ -169,7 +176,7 @@ export class CheckpointBatcher {
     this.options.onIdle();
   }
 
-  private fail(error: CheckpointError): void {
+  private fail(error: DurableError): void {
     trace("checkpoint failed", () => ({ message: error.message, fatal: error.fatal }));
     this.failure = error;
     const pending = [...(this.inFlight ?? []), ...this.queue, ...this.polls];
@@ -183,6 +190,21 @@ export class CheckpointBatcher {
   }
 }
 
+/**
+ * The service sends no token only after the execution ended (protocol notes: after a terminal
+ * EXECUTION update). Answering PENDING would leave nothing pending, which the service rejects; a
+ * retried invocation either finds the execution ended (and is not invoked again) or replays it with
+ * a fresh token.
+ */
+function closedMidRun(updates: readonly OperationUpdate[]): DurableError {
+  return new DurableError(
+    ErrorCode.CHECKPOINT_CLOSED,
+    `The service answered a checkpoint (${describeUpdates(updates)}) without a CheckpointToken mid-run, as it does once an ` +
+      `execution ended (stopped, timed out). The invocation is retried: a running execution replays with a fresh token.`,
+    { fatal: "invocation", name: "CheckpointError" },
+  );
+}
+
 function closedError(update: OperationUpdate): DurableError {
   return new DurableError(
     ErrorCode.CHECKPOINT_CLOSED,
@@ -191,26 +213,13 @@ function closedError(update: OperationUpdate): DurableError {
   );
 }
 
-/**
- * A client's own DurableExecutionClientError scope is believed first. Otherwise stale token,
- * throttling, 5xx and network errors are the invocation's problem (thrown so Lambda retries it);
- * any other 4xx, and KMS key errors (a customer's misconfiguration, sent as 502), are permanent
- * and fail the execution.
- */
-export function classifyCheckpointError(error: unknown): CheckpointError {
-  const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
-  const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
-  const message = messageOf(error);
-  const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
-  if (isDurableExecutionClientError(error)) {
-    const execution = error.scope === "EXECUTION";
-    return new CheckpointError(`${where}. The client says ${execution ? "the execution fails" : "the invocation is retried"}.`, execution ? "execution" : "invocation", error);
-  }
-  const stale = /invalid checkpoint token/i.test(message);
-  const throttled = status === 429 || e?.name === "TooManyRequestsException";
-  if (/^KMS(AccessDenied|Disabled|InvalidState|NotFound)Exception$/.test(e?.name ?? "") || (!stale && !throttled && status !== undefined && status >= 400 && status < 500)) {
-    return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
-  }
-  const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";
-  return new CheckpointError(`${where}. ${why} invocation is retried.`, "invocation", error);
+/** A failed checkpoint request, named by the updates it carried. */
+export function classifyCheckpointError(error: unknown, updates: readonly OperationUpdate[] = []): CheckpointError {
+  return classifyServiceError(error, `Checkpoint request${updates.length > 0 ? ` (${describeUpdates(updates)})` : ""}`);
+}
+
+/** The first updates of a request as errors name them: `STEP SUCCEED "charge" (#1a2b...), 3 more`. */
+export function describeUpdates(updates: readonly OperationUpdate[]): string {
+  const shown = updates.slice(0, 2).map((u) => `${u.Type} ${u.Action} ${u.Name === undefined ? u.Id : `${JSON.stringify(u.Name)} (${u.Id})`}`);
+  return shown.join(", ") + (updates.length > 2 ? `, ${updates.length - 2} more` : "");
 }

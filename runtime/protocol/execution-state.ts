@@ -7,8 +7,8 @@
  * is due). Watchers of an id are woken when that operation changes.
  */
 import type { DurableExecutionClient } from "./client.ts";
-import { isDurableExecutionClientError } from "./client-error.ts";
-import { CheckpointError, messageOf } from "./durable-error.ts";
+import { DurableError, ErrorCode } from "./durable-error.ts";
+import { classifyServiceError } from "./service-errors.ts";
 import type { DurableExecutionInvocationInput, Operation } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
@@ -39,8 +39,13 @@ export class ExecutionState {
     return this.operations.values();
   }
 
-  merge(operations: readonly Operation[] | undefined): void {
-    if (!operations) return;
+  /**
+   * Takes in operations the service sent; `where` names them in the error a malformed one raises
+   * ("InitialExecutionState.Operations"). Every operation is checked before any is merged.
+   */
+  merge(operations: readonly Operation[] | undefined, where: string): void {
+    if (operations === undefined) return;
+    checkOperations(operations, where);
     const changed: Operation[] = [];
     for (const operation of operations) {
       if (this.onChange && this.operations.get(operation.Id)?.Status !== operation.Status) changed.push(operation);
@@ -66,9 +71,10 @@ export class ExecutionState {
 
   static async load(event: DurableExecutionInvocationInput, client: DurableExecutionClient): Promise<ExecutionState> {
     const state = new ExecutionState();
-    state.merge(event.InitialExecutionState.Operations);
+    state.merge(event.InitialExecutionState.Operations, "InitialExecutionState.Operations");
     let marker = event.InitialExecutionState.NextMarker;
     while (marker) {
+      const where = `GetDurableExecutionState (marker ${JSON.stringify(marker)})`;
       let page;
       try {
         page = await client.getExecutionState({
@@ -78,18 +84,33 @@ export class ExecutionState {
           MaxItems: Limits.STATE_PAGE_ITEMS,
         });
       } catch (cause) {
-        // Without the whole state nothing can be replayed: let Lambda retry the invocation, unless
-        // the client says the failure is permanent (DurableExecutionClientError, scope EXECUTION).
-        const permanent = isDurableExecutionClientError(cause) && cause.scope === "EXECUTION";
-        throw new CheckpointError(
-          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. ${permanent ? "The client says the execution fails." : "The invocation is retried."}`,
-          permanent ? "execution" : "invocation",
-          cause,
-        );
+        // Without the whole state nothing can be replayed: a retryable failure retries the invocation
+        // (a client's DurableExecutionClientError scope is believed first).
+        // A client's own coded error (CLIENT_UNAVAILABLE, a call-policy timeout) already says what it means.
+        throw DurableError.is(cause) && cause.fatal ? cause : classifyServiceError(cause, `Could not load the execution state: ${where}`);
       }
-      state.merge(page.Operations as Operation[] | undefined);
+      if (typeof page !== "object" || page === null) throw malformed(`${where} returned no page`);
+      state.merge(page.Operations as Operation[] | undefined, `${where} Operations`);
       marker = page.NextMarker;
     }
     return state;
   }
+}
+
+/** State the service sent that no replay can read: the execution ends FAILED, saying what and where. */
+export function malformed(what: string): DurableError {
+  return new DurableError(ErrorCode.INVALID_STATE, `The execution state is malformed: ${what}. It cannot be replayed; report it with the execution's ARN.`, { fatal: "execution", name: "InvalidStateError" });
+}
+
+function checkOperations(operations: readonly Operation[], where: string): void {
+  if (!Array.isArray(operations)) throw malformed(`${where} is not a list`);
+  operations.forEach((op: Partial<Operation> | null, index) => {
+    if (typeof op !== "object" || op === null) throw malformed(`${where}[${index}] is ${op}, not an operation`);
+    const field = ["Id", "Type", "Status"].find((key) => typeof op[key as keyof Operation] !== "string" || !op[key as keyof Operation]);
+    // Name is read only to report (check --histories counts the reads of Name as replayed positions).
+    if (field) {
+      const label = [op.Id && `Id ${JSON.stringify(op.Id)}`, op.Name && `Name ${JSON.stringify(op.Name)}`].filter(Boolean).join(", ");
+      throw malformed(`${where}[${index}]${label && ` (${label})`} has no ${field}`);
+    }
+  });
 }

@@ -23,7 +23,8 @@ function loadModule(): Promise<LambdaModule> {
       ErrorCode.CLIENT_UNAVAILABLE,
       `Could not load @aws-sdk/client-lambda to talk to the durable execution service. ` +
         `Install it (npm i @aws-sdk/client-lambda), or pass durableExecutionClient in the config.`,
-      { cause, fatal: "invocation" },
+      // No retry installs a module: the execution ends FAILED with this error instead of retrying forever.
+      { cause, fatal: "execution" },
     );
   });
   return modulePromise;

@@ -78,6 +78,10 @@ export async function stopEmulator(): Promise<void> {
   await LocalDurableTestRunner.teardownTestEnvironment();
 }
 
+// Captured at load, before the emulator's skipped time fakes the timers.
+const realSetImmediate = globalThis.setImmediate;
+const realTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+
 export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOptions = {}): Promise<EmulatorRun> {
   const runner =
     backend === "engine"
@@ -108,9 +112,17 @@ export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOpt
   const result = await runner.run(options.payload === undefined ? {} : { payload: options.payload });
   const failed = (await Promise.allSettled(hookRuns)).find((r) => r.status === "rejected");
   if (failed) throw failed.reason;
-  const events = result.getHistoryEvents();
-  const operations = result.getOperations();
   const status = result.getStatus();
+  const events = result.getHistoryEvents();
+  // AWS's emulator answers run() when the handler's response arrives, while its checkpoint polling
+  // loop may not have delivered the terminal Execution event yet (seen once in 8 loaded runs:
+  // SUCCEEDED without ExecutionSucceeded). getHistoryEvents() is its live list: give the loop a
+  // bounded number of real macrotasks to deliver it, then order it as the emulator does.
+  if (backend === "aws" && /^(SUCCEEDED|FAILED|TIMED_OUT|STOPPED)$/.test(String(status))) {
+    for (let turn = 0; turn < 200 && !events.some((e) => /^Execution(Succeeded|Failed|TimedOut|Stopped)$/.test(String(e.EventType))); turn++) await realTurn();
+    events.sort((a, b) => (a.EventId && b.EventId ? a.EventId - b.EventId : 0));
+  }
+  const operations = result.getOperations();
   const run: EmulatorRun = {
     status,
     result: status === "SUCCEEDED" ? result.getResult() : undefined,

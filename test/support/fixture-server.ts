@@ -70,6 +70,7 @@ export async function startFixtureServer(service: MemoryClient): Promise<Fixture
   return Object.assign(fixture, {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // A request the service never answers keeps its socket: close it too, or close() waits forever.
+    close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
   });
 }
