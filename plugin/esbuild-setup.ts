@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DurableModules } from "./durable-modules.ts";
 import { DIRECTIVE_HINT } from "./module-filter.ts";
+import { mapUrl, type MapKind } from "./module-output.ts";
 
 /** The only files esbuild sends to JS at all. */
 export const ESBUILD_LOAD_FILTER = /\.[cm]?[jt]sx?$/;
@@ -17,6 +18,8 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
   const wanted = (path: string) => !exclude.some((r) => r.test(path)) && include.some((r) => r.test(path));
   return (build: PluginBuild): void => {
     modules.bundlerRoot = build.initialOptions.absWorkingDir;
+    // esbuild reads an input map only to write one: a build without source maps gets none.
+    const maps: MapKind = build.initialOptions.sourcemap ? "token" : "none";
     // esbuild's own resolver (its tsconfig paths, conditions and aliases) finds what a durable module imports.
     const resolve = async (specifier: string, importer: string): Promise<string | undefined> => {
       const r = await build.resolve(specifier, { kind: "import-statement", importer, resolveDir: dirname(importer) });
@@ -29,14 +32,14 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
         modules.changed(args.path, false); // on a rebuild it may have lost its directive
         return undefined;
       }
-      const compiled = await modules.compile(code, args.path, resolve);
+      const compiled = await modules.compile(code, args.path, resolve, maps);
       if (compiled === null) return undefined;
-      const { result, format } = compiled;
+      const { output: result, format } = compiled;
       // No location: esbuild would print an empty frame under the compiler's own code frame.
       const message = (d: (typeof result.diagnostics)[number]): PartialMessage => ({ text: format(d) });
       return {
         // The token map: exact at every token, and esbuild decodes a third of the segments.
-        contents: `${result.code}\n//# sourceMappingURL=${result.tokenMap.toUrl()}\n`,
+        contents: result.tokenMap ? `${result.code}\n//# sourceMappingURL=${mapUrl(result.tokenMap)}\n` : result.code,
         loader: loaderFor(args.path),
         errors: result.diagnostics.filter((d) => d.severity === "error").map(message),
         warnings: result.diagnostics.filter((d) => d.severity !== "error").map(message),

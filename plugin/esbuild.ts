@@ -1,4 +1,2 @@
 // use-durable/esbuild: the plugin for esbuild. See plugin/SPEC.md for options.
-import { unplugin } from "./index.ts";
-
-export default unplugin.esbuild;
+export { esbuildPlugin as default } from "./esbuild-plugin.ts";

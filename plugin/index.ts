@@ -11,9 +11,10 @@ import { DurableModules } from "./durable-modules.ts";
 import type { ResolveFn } from "./import-summaries.ts";
 import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
 import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
-import { resolveOptions, type Options } from "./options.ts";
+import type { MapJson } from "./module-output.ts";
+import { PLUGIN_NAME, resolveOptions, type Options } from "./options.ts";
 
-export const PLUGIN_NAME = "use-durable";
+export { PLUGIN_NAME };
 
 const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
@@ -32,12 +33,13 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
       async handler(code, id) {
         const file = stripQuery(id);
-        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework));
+        const webpack = meta.framework === "webpack";
+        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework), webpack ? "both" : "hires");
         if (compiled === null) return null;
         for (const watched of compiled.watchFiles) this.addWatchFile(watched);
-        reportDiagnostics(this, meta.framework, file, compiled.result.diagnostics, compiled.format);
-        const output = meta.framework === "webpack" ? withInlineMap(compiled.result.code, compiled.result.tokenMap, file) : compiled.result.code;
-        return { code: output, map: compiled.result.map };
+        const { output } = compiled;
+        reportDiagnostics(this, meta.framework, file, output.diagnostics, compiled.format);
+        return { code: webpack && output.tokenMap ? withInlineMap(output.code, output.tokenMap, file) : output.code, map: output.map };
       },
     },
     // A changed module leaves the manifest until it is transformed again: one that lost its directive
@@ -76,7 +78,7 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
  * TypeScript loader there) ignores, so stack traces pointed at the compiled columns. esbuild does read
  * an inline map; its transform API cannot resolve a relative source, hence the absolute path.
  */
-function withInlineMap(code: string, map: { sourcesContent?: (string | null)[]; mappings: string }, file: string): string {
+function withInlineMap(code: string, map: MapJson, file: string): string {
   const json = JSON.stringify({ version: 3, sources: [file], sourcesContent: map.sourcesContent, names: [], mappings: map.mappings });
   return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json, "utf8").toString("base64")}\n`;
 }
@@ -109,6 +111,6 @@ function bundlerResolve(context: UnpluginBuildContext, framework: string): Resol
 /** The plugin for every bundler; `use-durable/<bundler>` exports one member of it. */
 export const unplugin: UnpluginInstance<Options | undefined, false> = createUnplugin(factory);
 
-export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST } from "./options.ts";
+export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST, DEFAULT_CACHE } from "./options.ts";
 export type { Options, ResolvedOptions, FilterPattern } from "./options.ts";
 export type { BuildManifest } from "./build-manifest.ts";
