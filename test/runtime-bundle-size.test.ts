@@ -4,8 +4,9 @@
  * minified and gzipped size with each module's share. Every DurableContext method is reachable
  * from any handler, so every operation module counts, used or not.
  *
- * The issue's budget is 30 kB; the runtime is at about 49.6 kB (the official SDK's bundle is 91 kB;
- * 6.2 kB of ours is the default client that spares a cold start the AWS SDK, issue 14), so the test
+ * The issue's budget is 30 kB; the runtime is at about 50.3 kB (the official SDK's bundle is 91 kB;
+ * 6.8 kB of ours is issue 14: the default client that spares a cold start the AWS SDK, held STARTs,
+ * pipelined checkpoints), so the test
  * fails above LIMIT, the measured size plus a little, to catch growth. runtime/SPEC.md ("Bundle
  * budget") says what stands between it and 30 kB.
  */
@@ -14,7 +15,7 @@ import { expect, test } from "vitest";
 import { bundleMinified } from "./support/bundle.ts";
 
 const GOAL = 30_000;
-const LIMIT = 50_500;
+const LIMIT = 51_000;
 
 test("a minimal handler bundles within the runtime's size budget", async () => {
   const { bytes: code, metafile } = await bundleMinified(

@@ -30,6 +30,8 @@ export class Execution {
   loggerConfig: LoggerConfig = {};
   serdes: Serdes<any> = defaultSerdes;
   callbackDeserializer: Serdes<any> = passThroughSerdes;
+  /** DurableExecutionConfig.pipelinedCheckpoints: an at-least-once step's SUCCEED is not awaited. */
+  pipelined = false;
 
   constructor(options: { arn: string; token: string; state: ExecutionState; client: DurableExecutionClient; lambdaContext: unknown }) {
     this.arn = options.arn;

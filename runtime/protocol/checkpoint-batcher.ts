@@ -5,6 +5,11 @@
  * token rotates from each response and the response's operations are merged into the state
  * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
  * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
+ *
+ * A held update (an at-least-once step's START) takes its place in the queue like any other, so the
+ * order of updates, and with it the history, is unchanged, but does not itself start a request: it
+ * goes with the next update that does (typically the step's own SUCCEED, FAIL or RETRY, one request
+ * instead of two), or when HOLD_MS have passed, so a long step still shows as running.
  */
 import type { DurableExecutionClient } from "./client.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
@@ -14,9 +19,15 @@ import { Limits, OperationType } from "./wire.ts";
 
 // Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
 const nextTick: (fn: () => void) => void = process.nextTick.bind(process);
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** How long a held update may wait for company before it is sent alone. */
+export const HOLD_MS = 20;
 
 interface Queued {
   update: OperationUpdate;
+  held: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -43,6 +54,7 @@ export class CheckpointBatcher {
   private queue: Queued[] = [];
   private inFlight: Queued[] | undefined;
   private scheduled = false;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private token: string | undefined;
   private failure: unknown;
   private stopped = false;
@@ -65,13 +77,15 @@ export class CheckpointBatcher {
     return this.token === undefined;
   }
 
-  enqueue(update: OperationUpdate): Promise<void> {
+  /** `hold`: send it with the next update that goes, or after HOLD_MS (see the header). */
+  enqueue(update: OperationUpdate, hold = false): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.token === undefined) return Promise.reject(closedError(update));
     if (this.stopped) return new Promise<void>(() => {});
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ update, resolve, reject });
-      this.schedule();
+      this.queue.push({ update, held: hold, resolve, reject });
+      if (hold) this.holdUntilDue();
+      else this.schedule();
     });
   }
 
@@ -82,13 +96,30 @@ export class CheckpointBatcher {
   stop(): void {
     this.stopped = true;
     this.queue = [];
+    this.clearHold();
   }
 
   /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
   drain(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.idle) return Promise.resolve();
+    this.schedule(); // someone waits for everything: held updates go now
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  private holdUntilDue(): void {
+    if (this.holdTimer !== undefined) return;
+    this.holdTimer = realSetTimeout(() => {
+      this.holdTimer = undefined;
+      for (const q of this.queue) q.held = false; // due: sent with the next request, even if one is in flight now
+      this.schedule();
+    }, HOLD_MS);
+    this.holdTimer.unref?.();
+  }
+
+  private clearHold(): void {
+    if (this.holdTimer !== undefined) realClearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
   }
 
   private schedule(): void {
@@ -116,6 +147,7 @@ export class CheckpointBatcher {
   private async flush(): Promise<void> {
     if (this.inFlight || this.queue.length === 0 || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
+    if (!this.queue.some((q) => q.held)) this.clearHold();
     this.inFlight = batch;
     this.requests++;
     let response;
@@ -139,8 +171,12 @@ export class CheckpointBatcher {
       this.queue = [];
       this.options.onClosed(terminal);
     }
-    if (this.queue.length > 0) {
+    if (this.queue.some((q) => !q.held) || (this.queue.length > 0 && this.drainWaiters.length > 0)) {
       this.schedule();
+      return;
+    }
+    if (this.queue.length > 0) {
+      this.holdUntilDue(); // only held updates are left: they wait for company, or for their time
       return;
     }
     const waiters = this.drainWaiters;
@@ -151,6 +187,7 @@ export class CheckpointBatcher {
 
   private fail(error: CheckpointError): void {
     this.failure = error;
+    this.clearHold();
     const pending = [...(this.inFlight ?? []), ...this.queue];
     this.inFlight = undefined;
     this.queue = [];
