@@ -41,12 +41,12 @@ function giveUp(): void {
   for (const p of owed) inThisThread(p.job).then(p.resolve, p.reject);
 }
 
-function thread(): Worker | undefined {
+function thread(v8CacheDir: string | undefined): Worker | undefined {
   if (worker !== undefined || unavailable) return worker;
   try {
     // No inherited flags: the host's (--input-type, loaders, --eval) are for its own entry, and the
     // thread runs plain modules of this package.
-    const started = new Worker(WORKER_URL, { execArgv: [] });
+    const started = new Worker(WORKER_URL, { execArgv: [], workerData: { v8CacheDir } });
     started.unref();
     started.on("message", ({ id, ok, value, error }: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const p = pending.get(id);
@@ -67,8 +67,12 @@ function thread(): Worker | undefined {
   return worker;
 }
 
-export function runOffThread<J extends CompileJob>(job: J): Promise<JobAnswer<J>> {
-  const w = thread();
+/**
+ * `v8CacheDir`: where the thread keeps V8's code cache of TypeScript (compile-worker.ts); the first
+ * job's folder is used for the life of the thread.
+ */
+export function runOffThread<J extends CompileJob>(job: J, v8CacheDir?: string): Promise<JobAnswer<J>> {
+  const w = thread(v8CacheDir);
   if (w === undefined) return inThisThread(job) as Promise<JobAnswer<J>>;
   return new Promise((resolve, reject) => {
     const id = nextId++;

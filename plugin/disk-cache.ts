@@ -44,10 +44,13 @@ function compilerSalt(): string {
 
 export class DiskCache {
   readonly dir: string;
+  /** V8's code cache of the compile thread (compile-worker.ts), kept with the rest. */
+  readonly v8Dir: string;
   #ready = false;
 
   constructor(dir: string) {
     this.dir = dir;
+    this.v8Dir = join(dir, "v8");
   }
 
   /** The sha-256 of the parts and the compiler salt; parts are separated so ("ab","c") != ("a","bc"). */

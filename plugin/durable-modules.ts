@@ -73,7 +73,7 @@ export class DurableModules {
       output = key === undefined ? undefined : disk?.get<ModuleOutput | null>(`compile-${maps}`, file, key);
       if (output === undefined) {
         const options = { root, strict: this.options.strict, steps: this.options.steps, imports };
-        output = await runOffThread({ op: "compile", code, file, options, maps });
+        output = await runOffThread({ op: "compile", code, file, options, maps }, disk?.v8Dir);
         if (key !== undefined) disk?.set(`compile-${maps}`, file, key, output);
       }
       this.#cache.store(file, code, root, output, importsKey + maps);

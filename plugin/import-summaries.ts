@@ -130,7 +130,7 @@ export class ImportSummaries {
     const key = disk?.key(path, code);
     const stored = key === undefined ? undefined : disk?.get<ExportsSummary>("summary", path, key);
     if (stored !== undefined) return withoutPrototypes(stored);
-    const summary = await runOffThread({ op: "summarize", code, file: path });
+    const summary = await runOffThread({ op: "summarize", code, file: path }, disk?.v8Dir);
     if (key !== undefined) disk?.set("summary", path, key, summary);
     return summary;
   }
