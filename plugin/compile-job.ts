@@ -12,12 +12,17 @@ type CompilerModule = typeof import("../compiler/index.ts");
 
 export type CompileJob =
   | { op: "compile"; code: string; file: string; options: CompileOptions; maps: MapKind }
-  | { op: "summarize"; code: string; file: string };
+  | { op: "summarize"; code: string; file: string }
+  // Loads TypeScript and runs the compile path once, before a real job needs them (warm-start.ts).
+  | { op: "warm"; file: string };
 
-export type JobAnswer<J extends CompileJob> = J extends { op: "compile" } ? ModuleOutput | null : ExportsSummary;
+export type JobAnswer<J extends CompileJob> = J extends { op: "compile" } ? ModuleOutput | null : J extends { op: "summarize" } ? ExportsSummary : null;
+
+const WARM = 'import { sleep } from "use-durable";\nexport async function warm(x: number) {\n  "use durable";\n  await sleep({ seconds: 1 });\n  return x;\n}\n';
 
 export function runJob(compiler: CompilerModule, job: CompileJob): ModuleOutput | null | ExportsSummary {
   if (job.op === "summarize") return compiler.summarizeExports(job.code, job.file);
+  if (job.op === "warm") return (compiler.compile(WARM, job.file), null);
   const options = job.options.imports ? { ...job.options, imports: withoutPrototypes(job.options.imports) } : job.options;
   const result = compiler.compile(job.code, job.file, options);
   return result === null ? null : moduleOutput(result, job.maps);

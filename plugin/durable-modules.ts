@@ -13,6 +13,7 @@ import { runOffThread } from "./compile-thread.ts";
 import { compilesId } from "./module-filter.ts";
 import type { MapKind, ModuleOutput } from "./module-output.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { lastBuildChanged, rememberBuild } from "./warm-start.ts";
 
 type CompilerModule = typeof import("../compiler/index.ts");
 export type CompileResult = NonNullable<ReturnType<CompilerModule["compile"]>>;
@@ -84,6 +85,21 @@ export class DurableModules {
     }
     this.#collector.set(file, output.manifest);
     return { output, format: compiler.formatDiagnostic, watchFiles: files };
+  }
+
+  /**
+   * At the start of a build: when a durable module of the last build has changed, start the compile
+   * thread loading TypeScript now, beside the bundler (warm-start.ts).
+   */
+  startBuild(): void {
+    const disk = this.disk();
+    if (disk && lastBuildChanged(disk.dir)) runOffThread({ op: "warm", file: "use-durable-warm.ts" }, disk.v8Dir).catch(() => {});
+  }
+
+  /** At the end of a build: what the next one's startBuild() compares with. */
+  endBuild(): void {
+    const disk = this.disk();
+    if (disk) rememberBuild(disk.dir, this.#collector.files());
   }
 
   /** A changed module leaves the manifest until compiled again; a deleted one leaves the cache too. */

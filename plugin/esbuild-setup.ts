@@ -46,8 +46,12 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
         watchFiles: compiled.watchFiles,
       };
     });
+    build.onStart(() => modules.startBuild());
     // onEnd runs for failed builds too, so the manifest is written either way.
-    build.onEnd(() => modules.writeManifest());
+    build.onEnd(() => {
+      modules.writeManifest();
+      modules.endBuild();
+    });
   };
 }
 

@@ -49,7 +49,13 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
     },
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).
-    buildEnd: writeManifest,
+    buildStart() {
+      modules.startBuild();
+    },
+    buildEnd() {
+      writeManifest();
+      modules.endBuild();
+    },
     writeBundle: writeManifest,
     esbuild: {
       // Only with glob include/exclude (see esbuild-setup.ts); esbuild crosses into JS only for these.

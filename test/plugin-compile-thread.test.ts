@@ -3,6 +3,7 @@
 // and with the thread switched off (USE_DURABLE_COMPILE_THREAD=0, or a thread that cannot start) the
 // output is the same. Each build runs in a fresh Node process, as a one-shot `use-durable build` does.
 import { execFileSync } from "node:child_process";
+import { utimesSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { makeProject, REPO } from "./plugin-bundle.ts";
@@ -50,4 +51,18 @@ it("without the thread, parses in the bundler's thread to the same output", () =
   expect(here.threadStarted).toBe(false);
   expect(here.typescriptHere).toBe(true);
   expect(here.code.replaceAll("compile-thread-off", "compile-thread-on")).toBe(threaded.code);
+});
+
+it("starts the thread at the start of a build when a durable module of the last build has changed", () => {
+  const project = makeProject("compile-thread-warm");
+  const first = freshBuild(project);
+  expect(freshBuild(project).threadStarted).toBe(false); // nothing changed: nothing started
+  // Same text, new mtime: the cache still answers for it, so only the prediction can start the thread.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(project, "src/order.ts"), later, later);
+  const touched = freshBuild(project);
+  expect(touched.code).toBe(first.code);
+  expect(touched.threadStarted).toBe(true);
+  expect(touched.typescriptHere).toBe(false);
+  expect(freshBuild(project).threadStarted).toBe(false); // the list was brought up to date
 });
