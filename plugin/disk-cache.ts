@@ -5,8 +5,8 @@
 //
 // Correctness rests on the key, never on timestamps: an entry is used only when the sha-256 of
 // everything the value depends on matches (the module's text, its id, the options, what its imports
-// export, and the compiler itself: the text of every compiler module plus the TypeScript and
-// magic-string versions, so an upgrade or a local edit of the compiler never reuses an old answer).
+// export, and the compiler itself: the text of every compiler module plus use-durable's package.json with
+// its exact TypeScript and magic-string pins, so an upgrade or a local edit never reuses an old answer).
 // One file per (kind, module id): the folder stays bounded by the project, not by the number of builds.
 // Writes go to a temporary file renamed into place, so two builds at once never read half an entry.
 //
@@ -15,8 +15,7 @@
 // unwritable cache is a miss).
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,7 +24,11 @@ const FORMAT = "use-durable-cache-1";
 
 let salt: string | undefined;
 
-/** What every key depends on besides its own parts: the cache format and the compiler's exact code. */
+/**
+ * What every key depends on besides its own parts: the cache format, the text of every compiler module,
+ * and use-durable's package.json (its version and the exact pins of TypeScript and magic-string). Read
+ * directly: resolving the dependencies' own package.json through require() cost 8-20 ms of a build.
+ */
 function compilerSalt(): string {
   if (salt !== undefined) return salt;
   const hash = createHash("sha256").update(FORMAT);
@@ -33,10 +36,14 @@ function compilerSalt(): string {
   for (const name of readdirSync(dir).filter((n) => /\.[jt]s$/.test(n) && !n.endsWith(".d.ts")).sort()) {
     hash.update(`\0${name}\0`).update(readFileSync(join(dir, name)));
   }
-  const require = createRequire(import.meta.url);
-  for (const pkg of ["typescript", "magic-string"]) {
-    const { version } = require(`${pkg}/package.json`) as { version: string };
-    hash.update(`\0${pkg}@${version}`);
+  // plugin/ from source, dist/plugin/ once built: the package's root is one or two folders up.
+  for (const up of ["../package.json", "../../package.json"]) {
+    const file = fileURLToPath(new URL(up, import.meta.url));
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+    if (/"name":\s*"use-durable"/.test(text)) {
+      hash.update(`\0package.json\0${text}`);
+      break;
+    }
   }
   salt = hash.digest("hex");
   return salt;
