@@ -15,18 +15,18 @@ import type { MapKind, ModuleOutput } from "./module-output.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { lastBuildChanged, rememberBuild } from "./warm-start.ts";
 
-type CompilerModule = typeof import("../compiler/index.ts");
-export type CompileResult = NonNullable<ReturnType<CompilerModule["compile"]>>;
+type CompilerModule = typeof import("../compiler/light.ts");
+export type CompileResult = NonNullable<ReturnType<typeof import("../compiler/index.ts")["compile"]>>;
 export type FormatDiagnostic = CompilerModule["formatDiagnostic"];
 
 let compilerModule: Promise<CompilerModule> | undefined;
 
-// The compiler's light half (the directive test, import specifiers, linking, diagnostics) loads on the
-// first module that may carry a directive, so a build without durable code never pays for it. Parsing
+// The compiler's light half (compiler/light.ts: the directive test, import specifiers, linking,
+// diagnostics) loads on the first module that may carry a directive, so a build without durable code never pays for it. Parsing
 // (compile, summaries) runs on the compile thread (compile-thread.ts), started on the first miss in
 // both caches, so a build where nothing changed never loads TypeScript.
 function loadCompiler(): Promise<CompilerModule> {
-  return (compilerModule ??= import("../compiler/index.ts"));
+  return (compilerModule ??= import("../compiler/light.ts"));
 }
 
 export class DurableModules {

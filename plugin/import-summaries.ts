@@ -17,7 +17,7 @@ import { withoutPrototypes } from "./compile-job.ts";
 import { runOffThread } from "./compile-thread.ts";
 import type { DiskCache } from "./disk-cache.ts";
 
-type CompilerModule = typeof import("../compiler/index.ts");
+type CompilerModule = typeof import("../compiler/light.ts");
 
 /** The bundler's resolver: an absolute file path, or undefined (external, virtual, not found). */
 export type ResolveFn = (specifier: string, importer: string) => Promise<string | undefined>;
