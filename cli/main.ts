@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `use-durable` command. Today: `build`. Each command lives in its own module; this file only
-// parses arguments, dispatches and turns outcomes into exit codes (0 ok, 1 build failed, 2 usage).
+// The `use-durable` command: `build`, `check`, `graph`. Each command lives in its own module; this
+// file only dispatches and turns outcomes into exit codes (0 ok, 1 the command found a problem, 2
+// usage or unreadable input: a CliError, printed with its fix).
 
 import module from "node:module";
 import { parseArgs } from "node:util";
@@ -8,8 +9,18 @@ import { realpathSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildLambdas, DEFAULT_OUTDIR } from "./build.ts";
+import { isCliError } from "./cli-error.ts";
+import { runCheck } from "./check/command.ts";
+import { runGraph } from "./graph/command.ts";
 
-export const USAGE = `Usage: use-durable build <entry...> [options]
+export const USAGE = `Usage: use-durable <command> [options]
+
+Commands:
+  build <entry...>   bundle Lambda handlers with the use-durable plugin
+  check              check a new version before deploying it (use-durable check --help)
+  graph [entry]      draw each durable function's workflow (use-durable graph --help)
+
+Usage: use-durable build <entry...> [options]
 
 Bundles each entry (a Lambda handler module) with esbuild and the use-durable plugin:
 node22, ESM (.mjs), @aws-sdk/* external, linked source maps, and use-durable.manifest.json.
@@ -31,10 +42,26 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "build") {
-    process.stderr.write(`use-durable: unknown command "${command}". Available: build.\n\n${USAGE}`);
+  // A tool, run once per build or check: let Node keep V8's compiled code for TypeScript (9 MB of JS,
+  // loaded on the first durable module, or by check's ts-morph) on disk; quiet if unavailable (Node 20),
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph };
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!run) {
+    process.stderr.write(`use-durable: unknown command "${command}". Available: ${Object.keys(commands).join(", ")}.\n\n${USAGE}`);
     return 2;
   }
+  try {
+    return await run(rest);
+  } catch (error) {
+    if (!isCliError(error)) throw error;
+    process.stderr.write(`use-durable ${command}: ${error.message}\n`);
+    return 2;
+  }
+}
+
+async function runBuild(rest: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -64,9 +91,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`use-durable build: no entry given. Name the handler files, e.g. use-durable build src/checkout.ts\n`);
     return 2;
   }
-  // A tool, run once per build: let Node keep V8's compiled code for TypeScript (9 MB of JS loaded on
-  // the first durable module) on disk; quiet if unavailable (Node 20), NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const outcome = await buildLambdas({
     entries: positionals,
     ...(values.outdir !== undefined && { outdir: values.outdir }),

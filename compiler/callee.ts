@@ -8,7 +8,7 @@ import { PUBLIC_SPECIFIER } from "./specifiers.ts";
 import { isLocal, type ModuleBinding } from "./scope.ts";
 import type { TS } from "./typescript.ts";
 
-export const INTRINSICS = ["sleep", "step", "createCallback", "waitForCallback", "waitForCondition", "invoke", "map", "parallel", "context"] as const;
+export const INTRINSICS = ["sleep", "step", "createCallback", "waitForCallback", "waitForCondition", "invoke", "map", "parallel", "context", "patched"] as const;
 export type Intrinsic = (typeof INTRINSICS)[number];
 const INTRINSIC_SET: ReadonlySet<string> = new Set(INTRINSICS);
 
@@ -142,7 +142,10 @@ export function classifyCallee(r: Resolver, callee: TS.Expression): CalleeKind {
 
 /** Whether an intrinsic call already carries a user-given name (so the compiler adds none). */
 export function intrinsicHasName(ts: typeof TS, op: Intrinsic, args: readonly TS.Expression[]): boolean | "ambiguous" {
-  if (op === "context") return true;
+  // context() takes no name and patched(id) is no operation: neither gets one.
+  if (op === "context" || op === "patched") return true;
+  // sleep(duration) or sleep(name, duration): a lone string is a duration ("5s", "2 days").
+  if (op === "sleep") return args.length >= 2;
   const first = args[0];
   if (!first) return false;
   const isString = (e: TS.Expression | undefined) => !!e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e));
@@ -158,12 +161,12 @@ export function intrinsicHasName(ts: typeof TS, op: Intrinsic, args: readonly TS
   }
   if (isString(first)) return true;
   if (isLiteralNotString(first)) return false;
-  // Unnamed arity: sleep(d) 1, createCallback(cfg?) 1, step(fn, cfg?) 2, waitForCallback(fn, cfg?) 2,
+  // Unnamed arity: createCallback(cfg?) 1, step(fn, cfg?) 2, waitForCallback(fn, cfg?) 2,
   // waitForCondition(fn, cfg) 2, map(items, fn, cfg?) 3, parallel(branches, cfg?) 2.
-  const maxUnnamed: Record<Exclude<Intrinsic, "context" | "invoke">, number> = { sleep: 1, createCallback: 1, step: 2, waitForCallback: 2, waitForCondition: 2, map: 3, parallel: 2 };
+  const maxUnnamed: Record<Exclude<Intrinsic, "context" | "invoke" | "patched" | "sleep">, number> = { createCallback: 1, step: 2, waitForCallback: 2, waitForCondition: 2, map: 3, parallel: 2 };
   if (args.length > maxUnnamed[op]) return true;
   const second = args[1];
-  if (op === "sleep" || args.length === 1 && op !== "createCallback") return false;
+  if (args.length === 1 && op !== "createCallback") return false;
   if (op === "step" || op === "waitForCallback" || op === "waitForCondition") return isFn(second) ? true : second && ts.isObjectLiteralExpression(second) ? false : "ambiguous";
   if (op === "map") return args.length <= 2 || isFn(second) ? false : isFn(args[2]) ? true : "ambiguous";
   if (op === "parallel") return second && ts.isArrayLiteralExpression(second) ? true : second && ts.isObjectLiteralExpression(second) ? false : "ambiguous";

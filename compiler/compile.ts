@@ -7,11 +7,13 @@ import MagicString, { type SourceMap } from "magic-string";
 import { DiagnosticSink, LineIndex, type Diagnostic } from "./diagnostics.ts";
 import { scanDirectives } from "./directives.ts";
 import { DurableBody } from "./durable-body.ts";
+import { emitClassRegistrations } from "./class-registration.ts";
 import { emitDefinitions } from "./definitions.ts";
 import { emitTemps, type FileContext } from "./file-context.ts";
 import { buildManifest, emptyManifest, type Manifest, type StepEntry } from "./manifest.ts";
 import { relativeId, resolveOptions, type CompileOptions } from "./options.ts";
 import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
+import { normalizeCallee } from "./names.ts";
 import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
@@ -90,6 +92,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     fns: scan.fns, temps: new Map(), tempCount: 0, lines: new LineIndex(code),
   };
   emitDefinitions(fc);
+  emitClassRegistrations(fc);
   const durable = [];
   const steps: StepEntry[] = [];
   for (const info of scan.fns.values()) {
@@ -97,7 +100,7 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
     else {
       checkStepBody(fc, info.node, info.name, false);
       const { line, column } = fc.lines.at(info.node.getStart(sf));
-      steps.push({ id: `${file}#${info.name}`, name: info.name, exported: info.exported, params: info.node.parameters.map((p) => p.name.getText(sf)), loc: `${file}:${line}:${column}` });
+      steps.push({ id: `${file}#${info.name}`, name: info.name, runtimeName: normalizeCallee(info.name), exported: info.exported, params: info.node.parameters.map((p) => p.name.getText(sf)), loc: `${file}:${line}:${column}` });
     }
   }
   emitTemps(fc);

@@ -12,9 +12,13 @@ type Op = keyof typeof OPS;
 
 export type Concurrency =
   | { form: "array"; op: Op; callee: string; elements: readonly TS.Expression[] }
-  | { form: "map"; op: "all"; callee: string; mapCall: TS.CallExpression; items: TS.Expression; fn: TS.ArrowFunction | TS.FunctionExpression }
+  | { form: "map"; op: MapOp; callee: string; mapCall: TS.CallExpression; items: TS.Expression; fn: TS.ArrowFunction | TS.FunctionExpression }
   /** `Promise.all(xs.map(processItem))`: a function passed by reference. */
-  | { form: "map-ref"; op: "all"; callee: string; mapCall: TS.CallExpression; items: TS.Expression; ref: TS.Identifier | TS.PropertyAccessExpression };
+  | { form: "map-ref"; op: MapOp; callee: string; mapCall: TS.CallExpression; items: TS.Expression; ref: TS.Identifier | TS.PropertyAccessExpression };
+
+/** The combinators with a map form, and what compiled code calls for each. */
+const MAP_OPS = { all: RT.mapAll, allSettled: RT.mapAllSettled } as const;
+type MapOp = keyof typeof MAP_OPS;
 
 function unwrap(ts: typeof TS, e: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
@@ -43,10 +47,11 @@ export function matchConcurrency(fc: FileContext, call: TS.CallExpression): Conc
     if (arg.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e))) return undefined;
     return { form: "array", op: op as Op, callee: calleeText, elements: arg.elements };
   }
-  if (op === "all" && ts.isCallExpression(arg) && ts.isPropertyAccessExpression(arg.expression) && arg.expression.name.text === "map" && !arg.expression.questionDotToken && !arg.questionDotToken && arg.arguments.length === 1) {
+  if (op in MAP_OPS && ts.isCallExpression(arg) && ts.isPropertyAccessExpression(arg.expression) && arg.expression.name.text === "map" && !arg.expression.questionDotToken && !arg.questionDotToken && arg.arguments.length === 1) {
     const fn = unwrap(ts, arg.arguments[0]!);
-    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return { form: "map", op: "all", callee: calleeText, mapCall: arg, items: arg.expression.expression, fn };
-    if (ts.isIdentifier(fn) || (ts.isPropertyAccessExpression(fn) && !fn.questionDotToken)) return { form: "map-ref", op: "all", callee: calleeText, mapCall: arg, items: arg.expression.expression, ref: fn };
+    const mapOp = op as MapOp;
+    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return { form: "map", op: mapOp, callee: calleeText, mapCall: arg, items: arg.expression.expression, fn };
+    if (ts.isIdentifier(fn) || (ts.isPropertyAccessExpression(fn) && !fn.questionDotToken)) return { form: "map-ref", op: mapOp, callee: calleeText, mapCall: arg, items: arg.expression.expression, ref: fn };
   }
   return undefined;
 }
@@ -54,7 +59,7 @@ export function matchConcurrency(fc: FileContext, call: TS.CallExpression): Conc
 /** Rewrites the head: `Promise.all(` -> `__ud.promiseAll("name", ` and, for map, `xs.map(fn)` -> `xs, fn`. */
 export function rewriteConcurrencyHead(fc: FileContext, call: TS.CallExpression, c: Concurrency, name: string): void {
   const { s } = fc;
-  const fn = c.form === "array" ? OPS[c.op] : RT.mapAll;
+  const fn = c.form === "array" ? OPS[c.op] : MAP_OPS[c.op];
   s.update(call.expression.getStart(fc.sf), call.arguments.pos, `${fn}(${JSON.stringify(name)}, `);
   if (c.form !== "array") {
     s.update(c.items.end, c.mapCall.arguments.pos, ", ");

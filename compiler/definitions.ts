@@ -1,7 +1,8 @@
 /**
  * Emits the definition side: tags every compiled step and durable function (registerStep /
- * registerDurable / durable / enterDurable, per runtime/SPEC.md) without moving user code, and
- * without adding lines, so line numbers in the output match the input.
+ * registerDurable / durable / enterDurable / enterStep, per runtime/SPEC.md) without moving user
+ * code, and without adding lines, so line numbers in the output match the input. A step's body
+ * dispatches too (enterStep), so a call the compiler never sees (a library calling it) is a step.
  */
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
@@ -55,18 +56,22 @@ function selfName(fc: FileContext, fn: TS.FunctionDeclaration): string {
 }
 
 /**
- * Body becomes `return __ud.enterDurable(self, this, arguments, async function (...) { body }, meta);`.
+ * Body becomes `return __ud.enterDurable(self, this, arguments, async function (...) { body }, meta);`
+ * (`enterStep` for a step, whose implementation keeps the step's name, so stack frames show it; a
+ * call of that name inside it is inside the step, where it is a plain call anyway).
  * A class method's implementation is an arrow instead, so `super` keeps working inside it.
  */
 function wrapBody(fc: FileContext, fn: TS.FunctionLikeDeclaration, self: string, info: FnInfo): void {
   const body = fn.body as TS.Block;
   const open = body.getStart(fc.sf) + 1;
-  let impl = `async function ${signature(fc, fn)} {`;
+  const enter = info.kind === "step" ? RT.enterStep : RT.enterDurable;
+  const own = info.kind === "step" && fc.ts.isFunctionDeclaration(fn) && fn.name ? fn.name.text : "";
+  let impl = own ? `async function ${own}${signature(fc, fn)} {` : `async function ${signature(fc, fn)} {`;
   if (info.form === "class-method") {
     const tp = fn.typeParameters ? `<${fc.code.slice(fn.typeParameters.pos, fn.typeParameters.end)},>` : "";
     impl = `async ${tp}(${fc.code.slice(fn.parameters.pos, fn.parameters.end)}) => {`;
   }
-  fc.s.appendLeft(open, ` return ${RT.enterDurable}(${self}, this, arguments, ${impl}`);
+  fc.s.appendLeft(open, ` return ${enter}(${self}, this, arguments, ${impl}`);
   fc.s.appendLeft(body.end - 1, `}, ${meta(info)}); `);
   simplifyOuterParameters(fc, fn);
 }
@@ -102,7 +107,7 @@ export function emitDefinitions(fc: FileContext): void {
     const register = info.kind === "step" ? RT.registerStep : RT.registerDurable;
     if (ts.isFunctionDeclaration(fn)) {
       const self = selfName(fc, fn);
-      if (info.kind === "durable") wrapBody(fc, fn, self, info);
+      wrapBody(fc, fn, self, info);
       tags.push([tagPosition(fc, fn), ` ${register}(${self}, ${meta(info)});`]);
     } else if (ts.isMethodDeclaration(fn)) {
       if (info.form === "object-method") {
@@ -111,7 +116,7 @@ export function emitDefinitions(fc: FileContext): void {
       }
       const member = ts.isIdentifier(fn.name) ? `.${fn.name.text}` : ts.isComputedPropertyName(fn.name) ? `[${fn.name.expression.getText(fc.sf)}]` : `[${fn.name.getText(fc.sf)}]`;
       const self = `${info.className}${info.isStatic ? "" : ".prototype"}${member}`;
-      if (info.kind === "durable") wrapBody(fc, fn, self, info);
+      wrapBody(fc, fn, self, info);
       s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info)});`);
     } else {
       const wrapper = info.kind === "step" ? RT.registerStep : RT.durable;

@@ -1,11 +1,13 @@
 /**
  * Compiler diagnostics: the code table (message templates and fixes), code frames, and printing.
- * UD1xx are errors; UD2xx are replay hazards, warnings unless `strict`.
+ * UD1xx are errors; UD2xx are replay hazards, warnings unless `strict`. A note says what the
+ * compiler did about a construct that would be a hazard in plain code (it never fails a build,
+ * even with `strict`, and bundlers are not shown it; the manifest keeps it).
  */
 
 export interface Diagnostic {
   code: string;
-  severity: "error" | "warning";
+  severity: "error" | "warning" | "note";
   message: string;
   file: string;
   /** 1-based */
@@ -18,25 +20,28 @@ export interface Diagnostic {
 
 export const DIAGNOSTIC_FIXES = {
   UD100: "Fix the syntax error; the file was left unchanged.",
-  UD101: 'Write "use durable" (or "use step") exactly, as the first statement of the function body.',
+  UD101: 'Write "use durable" (or "use step") exactly, in lower case, as the first statement of the function body.',
   UD102: "Add `async` before the function: durable and step functions are async.",
   UD103: "Move the directive to the first line of the function body.",
   UD104: "Keep one directive: a durable function orchestrates, a step does the work.",
   UD105: "Use a plain async function: generators cannot be durable or steps.",
   UD106: "Call it from the durable function instead, or make this function durable.",
   UD107: "Give the class a name and use a public (non-#private) method.",
+  UD108: 'Write the change id as a literal: `if (patched("fraud-check")) { ... }`.',
   UD190: "This is a bug in the compiler: report it with the file that triggers it.",
-  UD201: "Read the clock inside a step: `const now = await step(async () => Date.now())`.",
-  UD202: "Read the clock inside a step: `const now = await step(async () => new Date().toISOString())`.",
-  UD203: "Draw the number inside a step: `const r = await step(async () => Math.random())`.",
-  UD204: "Draw the value inside a step: `const id = await step(async () => crypto.randomUUID())`.",
-  UD205: "Measure inside a step, or use durable timestamps from the history.",
+  UD201: "Nothing to do. For this run's wall clock instead, read it in a step: `await step(async () => Date.now())`.",
+  UD202: "Nothing to do. For this run's wall clock instead, read it in a step: `await step(async () => new Date())`.",
+  UD203: "Nothing to do. For fresh randomness instead, draw it in a step: `await step(async () => Math.random())`.",
+  UD204: "Draw the value inside a step: `const bytes = await step(async () => randomBytes(16))` (randomUUID and getRandomValues need nothing).",
+  UD205: "Nothing to do. To time this run's work instead, measure inside a step.",
   UD206: "Use `await sleep({ seconds: n })` from \"use-durable\": timers do not survive a suspension.",
-  UD207: 'Mark the callee "use step", wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
+  UD207: 'Mark the callee "use step" (a package that already does is compiled unless the plugin\'s `exclude` drops it), wrap the call in `step(async () => ...)`, or list its module in the `steps` option.',
   UD208: "Use `for (const x of xs) await ...` or `await Promise.all(xs.map(async (x) => ...))`.",
   UD209: "Return the value from the step and assign it outside: `v = await step(async () => ...)`.",
   UD210: "Add `await` (or collect the promises and `await Promise.all([...])`).",
-  UD211: "Call it in the durable body instead: `await Promise.all(xs.map((x) => f(x)))`, or pass `(x) => f(x)` from a durable body.",
+  UD211: "Nothing to do; to name it from the source instead, call it in the durable body: `(x) => f(x)`.",
+  UD212: "Return the changed value from the step and use its result: `order = await applyDiscount(order)`.",
+  UD213: "Do the I/O in a step (`await step(async () => readFile(path, \"utf8\"))`), so it runs once and its result is recorded.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_FIXES;
@@ -112,10 +117,10 @@ export class DiagnosticSink {
     this.strict = strict;
   }
 
-  report(code: DiagnosticCode, message: string, start: number, end: number): void {
+  report(code: DiagnosticCode, message: string, start: number, end: number, note = false): void {
     this.lines ??= new LineIndex(this.code);
     const { line, column } = this.lines.at(start);
-    const severity = isHazard(code) && !this.strict ? "warning" : "error";
+    const severity = note ? "note" : isHazard(code) && !this.strict ? "warning" : "error";
     const frame = codeFrame(this.code, start, end);
     this.list.push({ code, severity, message, file: this.file, line, column, frame, fix: DIAGNOSTIC_FIXES[code] });
   }

@@ -22,7 +22,9 @@ export interface FnInfo {
   prologueEnd: number;
 }
 
-const KNOWN_OTHER = new Set(["use strict", "use client", "use server", "use cache", "use workflow", "use asm"]);
+const KNOWN_OTHER = new Set(["use strict", "use client", "use server", "use cache", "use asm"]);
+/** Vercel Workflow's directive for what use-durable calls "use durable" (its "use step" is ours too). */
+const VERCEL_WORKFLOW = "use workflow";
 
 function distance(a: string, b: string): number {
   const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -41,6 +43,7 @@ function distance(a: string, b: string): number {
 export function suggestDirective(text: string): DirectiveKind | undefined {
   if (KNOWN_OTHER.has(text) || text === DIRECTIVE.durable || text === DIRECTIVE.step) return undefined;
   const squashed = text.toLowerCase().replace(/[\s_-]+/g, " ").trim();
+  if (squashed === VERCEL_WORKFLOW) return "durable";
   if (squashed === DIRECTIVE.durable || squashed.replace(/ /g, "") === "usedurable") return "durable";
   if (squashed === DIRECTIVE.step || squashed.replace(/ /g, "") === "usestep") return "step";
   if (!squashed.startsWith("use") && !squashed.startsWith("us")) return undefined;
@@ -73,7 +76,8 @@ function readPrologue(ts: typeof TS, sf: TS.SourceFile, statements: readonly TS.
       if (exact) kinds.push({ kind: exact, node: stmt });
       else {
         const meant = suggestDirective(text);
-        if (meant) sink.report("UD101", `Unknown directive "${text}". Did you mean "${DIRECTIVE[meant]}"?`, stmt.getStart(sf), stmt.end);
+        const from = text.toLowerCase().trim() === VERCEL_WORKFLOW ? " (Vercel Workflow's directive; here durable functions are marked \"use durable\")" : "";
+        if (meant) sink.report("UD101", `Unknown directive "${text}"${from}. Did you mean "${DIRECTIVE[meant]}"?`, stmt.getStart(sf), stmt.end);
       }
     } else if (exact) {
       sink.report("UD103", `"${text}" is not the first statement of its function or module, so it is ignored.`, stmt.getStart(sf), stmt.end);
@@ -139,7 +143,8 @@ function isTopLevel(ts: typeof TS, fn: FnNode, sf: TS.SourceFile): boolean {
   return ts.isVariableDeclaration(parent) && parent.parent.parent.parent === sf;
 }
 
-const DIRECTIVE_LIKE = /(["'])\s*use[\s_-]*[a-zA-Z]+\s*\1/g;
+// Any case: "Use Durable" is a misspelling too.
+const DIRECTIVE_LIKE = /(["'])\s*use[\s_-]*[a-zA-Z]+\s*\1/gi;
 
 /** Offsets of string literals that look like a directive ("use durable", "use durabel", "use-step", ...). */
 function directiveLikeStrings(code: string): number[] {

@@ -6,13 +6,16 @@
  * what a call site reads below itself before visiting it is linked first (see typescript.ts).
  */
 import { bareCallee, classifyCallee, intrinsicHasName } from "./callee.ts";
+import { argumentTexts, fedTarget } from "./call-facts.ts";
 import { rewriteCall, rewriteCallApply } from "./call-rewrite.ts";
 import { asyncIife, matchConcurrency, readsOnly, rewriteBranch, rewriteConcurrencyHead, rewriteMapReference } from "./concurrency.ts";
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
 import { callHazard, newHazard } from "./hazards.ts";
+import { stableCall, stableNewDate } from "./replay-stable.ts";
+import { chainRoot, neverAwaited, storedIn } from "./unawaited.ts";
 import type { CallEntry, CallKind, DurableEntry } from "./manifest.ts";
-import { NameAllocator, normalizeCallee } from "./names.ts";
+import { NameAllocator, normalizeCallee, patchPrefix } from "./names.ts";
 import { RT } from "./specifiers.ts";
 import { checkStepBody } from "./step-body.ts";
 import { linkChain, linkChild, linkSubtree, type TS } from "./typescript.ts";
@@ -25,7 +28,9 @@ let SK: typeof TS.SyntaxKind;
 let forEachChild: typeof TS.forEachChild;
 
 export class DurableBody {
-  private readonly names = new NameAllocator();
+  private names = new NameAllocator();
+  /** The names of each `if (patched(id))` branch, by change id. */
+  private readonly patchNames = new Map<string, NameAllocator>();
   /** Calls that are concurrency branches: dispatched even when not awaited. */
   private readonly branchCalls = new Set<TS.Node>();
   /** Branch calls whose arguments are evaluated before the branch starts; removed once rewritten so. */
@@ -39,7 +44,7 @@ export class DurableBody {
     this.fc = fc;
     this.info = info;
     const fn = info.node;
-    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
+    this.entry = { id: `${fc.file}#${info.name}`, name: info.name, runtimeName: normalizeCallee(info.name), exported: info.exported, params: fn.parameters.map((p) => p.name.getText(this.fc.sf)), loc: this.loc(fn.getStart(this.fc.sf)), calls: [] };
   }
 
   run(): DurableEntry {
@@ -99,14 +104,28 @@ export class DurableBody {
       case SK.NewExpression: {
         linkChain(ts, (node as TS.NewExpression).expression, node);
         const h = newHazard(this.fc, node as TS.NewExpression);
-        if (h) this.hazard(h.code, h.what, node);
+        if (h?.stable) stableNewDate(this.fc, node as TS.NewExpression, h.stable);
+        if (h) this.hazard(h.code, h.what, node, !!h.stable);
         break;
       }
       case SK.IfStatement: {
         const n = node as TS.IfStatement;
         this.visitIn(n, n.expression, enc, calls);
-        this.visitIn(n, n.thenStatement, [...enc, "if"], calls);
-        if (n.elseStatement) this.visitIn(n, n.elseStatement, [...enc, "else"], calls);
+        const patch = patchCondition(this.fc, n.expression);
+        if (!patch) {
+          this.visitIn(n, n.thenStatement, [...enc, "if"], calls);
+          if (n.elseStatement) this.visitIn(n, n.elseStatement, [...enc, "else"], calls);
+          return;
+        }
+        // The patched path's calls are named apart; the old path keeps the function's names.
+        const newPath = patch.negated ? n.elseStatement : n.thenStatement;
+        for (const [branch, label] of [[n.thenStatement, patch.negated ? "unpatched" : "patched"], [n.elseStatement, patch.negated ? "patched" : "unpatched"]] as const) {
+          if (!branch) continue;
+          const saved = this.names;
+          if (branch === newPath) this.names = this.patchNames.get(patch.id) ?? this.patchNames.set(patch.id, new NameAllocator(patchPrefix(patch.id))).get(patch.id)!;
+          this.visitIn(n, branch, [...enc, `${label}:${patch.id}`], calls);
+          this.names = saved;
+        }
         return;
       }
       case SK.ForStatement: case SK.WhileStatement: case SK.DoStatement:
@@ -156,8 +175,8 @@ export class DurableBody {
     this.visitChildren(node, enc, calls);
   }
 
-  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node): void {
-    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end);
+  private hazard(code: Parameters<FileContext["sink"]["report"]>[0], what: string, node: TS.Node, note = false): void {
+    this.fc.sink.report(code, `${what} (in durable function \`${this.info.name}\`).`, node.getStart(this.fc.sf), node.end, note);
   }
 
   private isAwaited(call: TS.CallExpression): boolean {
@@ -175,13 +194,22 @@ export class DurableBody {
     return ts.isArrowFunction(p) && p.body === child && isAsync(p);
   }
 
-  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[]): CallEntry {
+  /** `sync`: the call returns no promise (`context()`), so storing its result is no hazard. */
+  private record(calls: CallEntry[], kind: CallKind, name: string, callee: string, node: TS.Node, enc: string[], sync = false): CallEntry {
     const entry: CallEntry = { kind, name, callee, loc: this.loc(node.getStart(this.fc.sf)), enclosing: enc };
+    if (kind !== "concurrency" && this.fc.ts.isCallExpression(node)) entry.args = argumentTexts(this.fc, node);
+    const feeds = fedTarget(this.fc, node);
+    if (feeds !== undefined) entry.feeds = feeds;
     calls.push(entry);
     if (this.forEachDepth > 0)
       this.fc.sink.report("UD208", `Durable call \`${callee}\` inside an async callback of \`forEach\` is not awaited: its result and errors are lost and its order is not deterministic.`, node.getStart(this.fc.sf), node.end);
     else if (kind !== "concurrency" && this.isFloating(node))
       this.fc.sink.report("UD210", `Durable call \`${callee}\` is not awaited: its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    else if (kind !== "concurrency" && !sync && !this.branchCalls.has(node)) {
+      const stored = storedIn(this.fc.ts, node);
+      if (stored && neverAwaited(this.fc.ts, stored))
+        this.fc.sink.report("UD210", `Durable call \`${callee}\` is stored in \`${stored.text}\`, which is never awaited: \`${stored.text}\` holds a promise, its errors are lost and the function may return before it finishes.`, node.getStart(this.fc.sf), node.end);
+    }
     return entry;
   }
 
@@ -202,7 +230,7 @@ export class DurableBody {
     return true;
   }
 
-  /** A step or durable function handed to other code as a value is called plainly there (UD211). */
+  /** A step or durable function handed to other code as a value is named at run time where it is called (UD211, a note). */
   private checkPassedAsValue(call: TS.CallExpression, calleeText: string): void {
     const { ts } = this.fc;
     for (const a of call.arguments) {
@@ -210,7 +238,8 @@ export class DurableBody {
       const k = classifyCallee(this.fc.resolver, a).kind;
       if (k !== "step" && k !== "durable") continue;
       const what = normalizeCallee(this.fc.code.slice(a.getStart(this.fc.sf), a.end));
-      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: it will be called plainly there, not as a durable operation, and not checkpointed.`, a.getStart(this.fc.sf), a.end);
+      const kind = k === "step" ? "a step" : "a child context";
+      this.fc.sink.report("UD211", `${k === "step" ? "Step" : "Durable function"} \`${what}\` is passed to \`${calleeText}\` as a value: where it is called inside the execution it runs as ${kind} named at run time (\`${what}\`, \`${what}#2\`, ...).`, a.getStart(this.fc.sf), a.end, true);
     }
   }
 
@@ -229,7 +258,8 @@ export class DurableBody {
     linkChain(ts, call.expression, call);
     for (const a of call.arguments) linkChain(ts, a, call);
     const h = callHazard(this.fc, call);
-    if (h) this.hazard(h.code, h.what, call);
+    if (h?.stable) stableCall(this.fc, call, h.stable);
+    if (h) this.hazard(h.code, h.what, call, !!h.stable);
     const conc = matchConcurrency(this.fc, call);
     // A concurrency form looks into its branches before visiting them: link all of it (rare).
     if (conc) linkSubtree(ts, call);
@@ -242,12 +272,13 @@ export class DurableBody {
     // calleeText is already normalised; the allocator must not encode it twice.
     const kind = classifyCallee(this.fc.resolver, call.expression);
     const visitChildren = () => this.visitChildren(call, enc, calls);
+    if (kind.kind === "intrinsic" && kind.op === "patched") return this.visitPatched(call, enc, calls);
     if (kind.kind === "intrinsic") {
       const name = this.names.next(calleeText);
       const hasName = intrinsicHasName(ts, kind.op, call.arguments);
       const first = call.arguments[0];
       const userName = hasName === true && first && ts.isStringLiteral(first) ? first.text : name;
-      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc);
+      this.record(calls, "intrinsic", kind.op === "context" ? calleeText : userName, calleeText, call, enc, kind.op === "context");
       if (hasName === false) this.fc.s.appendLeft(first ? first.getStart(this.fc.sf) : call.arguments.pos, first ? `${JSON.stringify(name)}, ` : JSON.stringify(name));
       if (INLINE_STEP_OPS.has(kind.op)) {
         for (const a of call.arguments) {
@@ -271,6 +302,15 @@ export class DurableBody {
     }
     // A call already reported as a hazard (`return Date.now()`) is not reported twice.
     if (kind.kind === "plain" && kind.warn && !h && this.isAwaited(call)) this.warnNotDurable(call, calleeText);
+    // `await fetch(u).then((r) => r.json())`: the chain's first call is what runs again on replay.
+    const root = kind.kind === "plain" && this.isAwaited(call) ? chainRoot(this.fc.ts, call) : undefined;
+    if (root) {
+      // The chain below this call is visited (and linked) later; scope lookups need it now (rare).
+      linkSubtree(ts, call);
+      const rootKind = classifyCallee(this.fc.resolver, root.expression);
+      const rootText = normalizeCallee(code.slice(bareCallee(ts, root.expression).getStart(this.fc.sf), root.expression.end));
+      if ((rootKind.kind === "plain" || rootKind.kind === "unknown") && rootKind.warn && !callHazard(this.fc, root)) this.warnNotDurable(call, rootText);
+    }
     if (forEachFn) {
       this.visitIn(call, call.expression, enc, calls);
       for (const a of call.arguments) {
@@ -281,6 +321,13 @@ export class DurableBody {
       return;
     }
     visitChildren();
+  }
+
+  /** `patched("id")` is no operation: nothing to name or record; its id must be a literal (UD108). */
+  private visitPatched(call: TS.CallExpression, enc: string[], calls: CallEntry[]): void {
+    const id = literalChangeId(this.fc, call);
+    if (id === undefined) this.fc.sink.report("UD108", "`patched()` needs its change id as a string literal of 1 to 200 printable ASCII characters: the checker and the runtime's marker read it.", call.getStart(this.fc.sf), call.end);
+    this.visitChildren(call, enc, calls);
   }
 
   private warnNotDurable(call: TS.CallExpression, calleeText: string): void {
@@ -372,4 +419,29 @@ export class DurableBody {
       if (eager && this.eagerCalls.delete(inner)) this.fc.s.prependLeft(el.getStart(this.fc.sf), "async () => ");
     });
   }
+}
+
+/** The change id of `patched("id")`, when the call is one and its argument a fitting literal. */
+function literalChangeId(fc: FileContext, call: TS.CallExpression): string | undefined {
+  const { ts } = fc;
+  const [first] = call.arguments;
+  if (call.arguments.length !== 1 || !first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return undefined;
+  return /^[\x20-\x7e]{1,200}$/.test(first.text) ? first.text : undefined;
+}
+
+/** `if (patched("id"))` or `if (!patched("id"))`: the branch the compiler names apart. */
+function patchCondition(fc: FileContext, condition: TS.Expression): { id: string; negated: boolean } | undefined {
+  const { ts } = fc;
+  let e = condition;
+  let negated = false;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e)) e = e.expression;
+    else if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) (negated = !negated), (e = e.operand);
+    else break;
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const kind = classifyCallee(fc.resolver, e.expression);
+  if (kind.kind !== "intrinsic" || kind.op !== "patched") return undefined;
+  const id = literalChangeId(fc, e);
+  return id === undefined ? undefined : { id, negated };
 }

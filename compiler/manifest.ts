@@ -15,6 +15,10 @@ export interface CallEntry {
   loc: string;
   /** Enclosing control flow, outermost first: "if", "else", "for-of", "try", "Promise.all[0]", ... */
   enclosing: string[];
+  /** Each argument's source text (comments dropped, whitespace runs as one space, a function literal as `<fn>`); absent on concurrency forms. */
+  args?: string[];
+  /** The variable or target the result is stored in (`a`, `o.x`, `return`), when there is one. */
+  feeds?: string;
   /** For concurrency forms: the calls of each branch (one entry for a map callback). */
   branches?: CallEntry[][];
 }
@@ -23,6 +27,8 @@ export interface DurableEntry {
   /** `file#name` */
   id: string;
   name: string;
+  /** The run-time name of a call the compiler did not see (from code it did not rewrite): this, then `#2`, `#3`, ... per context. */
+  runtimeName: string;
   exported: boolean;
   params: string[];
   loc: string;
@@ -32,6 +38,8 @@ export interface DurableEntry {
 export interface StepEntry {
   id: string;
   name: string;
+  /** The run-time name of a call the compiler did not see (a library calling the step): this, then `#2`, `#3`, ... per context. */
+  runtimeName: string;
   exported: boolean;
   params: string[];
   loc: string;

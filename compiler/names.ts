@@ -24,7 +24,7 @@ export function normalizeCallee(text: string): string {
   return out;
 }
 
-function fnv1a(text: string): string {
+export function fnv1a(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -50,14 +50,28 @@ export function parseName(name: string): { callee: string; ordinal: number } {
   return { callee: name, ordinal: 1 };
 }
 
-/** Hands out names in source order within one durable function. */
+/**
+ * Hands out names in source order within one durable function. A `prefix` gives the calls under
+ * `if (patched("id"))` names of their own (`id:charge`), so the old path's names do not move.
+ */
 export class NameAllocator {
   private readonly counts = new Map<string, number>();
+  private readonly prefix: string;
+
+  constructor(prefix = "") {
+    this.prefix = prefix;
+  }
 
   /** `callee` must already be normalised (see normalizeCallee). */
   next(callee: string): OperationName {
-    const ordinal = (this.counts.get(callee) ?? 0) + 1;
-    this.counts.set(callee, ordinal);
-    return buildName(callee, ordinal);
+    const key = this.prefix + callee;
+    const ordinal = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, ordinal);
+    return buildName(key, ordinal);
   }
+}
+
+/** The prefix of the names inside `if (patched(changeId))`. */
+export function patchPrefix(changeId: string): string {
+  return `${normalizeCallee(changeId)}:`;
 }

@@ -4,8 +4,9 @@
  */
 
 const EXACT = /["']use (?:durable|step)["']/;
-// A string that starts like a directive of ours: "use d...", "use s..." (but not "use strict"/"use server").
-const LOOSE = /["']\s*use[\s_-]*(?:d|s(?!trict["']|erver["']))[a-z]*\s*["']/gi;
+// A string that starts like a directive of ours, in any case: "use d...", "use s..." (but not
+// "use strict"/"use server"), or Vercel Workflow's "use workflow" (reported with the fix).
+const LOOSE = /["']\s*use[\s_-]*(?:d|workflow|s(?!trict["']|erver["']))[a-z]*\s*["']/gi;
 const COMPILED = /import \* as __ud from "use-durable\/internal"/;
 
 export function mayHaveDirective(code: string): boolean {

@@ -24,6 +24,7 @@ export const RT = {
   registerDurable: `${RUNTIME_NS}.registerDurable`,
   durable: `${RUNTIME_NS}.durable`,
   enterDurable: `${RUNTIME_NS}.enterDurable`,
+  enterStep: `${RUNTIME_NS}.enterStep`,
   callStep: `${RUNTIME_NS}.callStep`,
   callDurable: `${RUNTIME_NS}.callDurable`,
   call: `${RUNTIME_NS}.call`,
@@ -32,6 +33,13 @@ export const RT = {
   promiseAny: `${RUNTIME_NS}.promiseAny`,
   promiseRace: `${RUNTIME_NS}.promiseRace`,
   mapAll: `${RUNTIME_NS}.mapAll`,
+  mapAllSettled: `${RUNTIME_NS}.mapAllSettled`,
+  registerClass: `${RUNTIME_NS}.registerClass`,
+  now: `${RUNTIME_NS}.now`,
+  performanceNow: `${RUNTIME_NS}.performanceNow`,
+  random: `${RUNTIME_NS}.random`,
+  randomUUID: `${RUNTIME_NS}.randomUUID`,
+  getRandomValues: `${RUNTIME_NS}.getRandomValues`,
 } as const;
 
 export const DIRECTIVE = { durable: "use durable", step: "use step" } as const;

@@ -1,6 +1,6 @@
 // Prints durable operations as `npm start` sees them go by: one line per status change, indented under
 // the operation that contains it, and once finished how long it took. A wait's duration is the one it
-// was scheduled for: the emulator skips the time, so no clock would show it.
+// was scheduled for: the engine skips the time, so no clock would show it.
 
 export interface OperationState {
   Id: string;

@@ -43,7 +43,7 @@ export class BuildManifestCollector {
     for (const m of modules) {
       for (const d of m.diagnostics) {
         if (d.severity === "error") errors++;
-        else warnings++;
+        else if (d.severity === "warning") warnings++;
       }
     }
     return { version: BUILD_MANIFEST_VERSION, root: ".", modules, errors, warnings };

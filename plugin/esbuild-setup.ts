@@ -8,6 +8,7 @@ import type { Loader, PartialMessage, PluginBuild } from "esbuild";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DurableModules } from "./durable-modules.ts";
+import { esbuildMessage } from "./diagnostics.ts";
 import { DIRECTIVE_HINT } from "./module-filter.ts";
 import { mapUrl, type MapKind } from "./module-output.ts";
 
@@ -34,15 +35,16 @@ export function esbuildSetup(modules: DurableModules, include: readonly RegExp[]
       }
       const compiled = await modules.compile(code, args.path, resolve, maps);
       if (compiled === null) return undefined;
-      const { output: result, format } = compiled;
-      // No location: esbuild would print an empty frame under the compiler's own code frame.
-      const message = (d: (typeof result.diagnostics)[number]): PartialMessage => ({ text: format(d) });
+      const { output: result } = compiled;
+      // A real location (with the line's text, so esbuild prints the frame itself), for editors and
+      // problem matchers; the fix is a note.
+      const message = (d: (typeof result.diagnostics)[number]): PartialMessage => esbuildMessage(d, code);
       return {
         // The token map: exact at every token, and esbuild decodes a third of the segments.
         contents: result.tokenMap ? `${result.code}\n//# sourceMappingURL=${mapUrl(result.tokenMap)}\n` : result.code,
         loader: loaderFor(args.path),
         errors: result.diagnostics.filter((d) => d.severity === "error").map(message),
-        warnings: result.diagnostics.filter((d) => d.severity !== "error").map(message),
+        warnings: result.diagnostics.filter((d) => d.severity === "warning").map(message),
         watchFiles: compiled.watchFiles,
       };
     });

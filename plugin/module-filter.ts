@@ -4,8 +4,8 @@
 // RegExp, not a call, so Vite 8 / Rolldown can apply it natively without crossing into JS.
 // test/plugin-options.test.ts keeps the two in step.
 
-/** A quoted string starting like a directive of ours: "use d…", "use s…", but not "use strict"/"use server". */
-export const DIRECTIVE_HINT: RegExp = /["']\s*use[\s_-]*(?:d|s(?!trict["']|erver["']))[a-z]*\s*["']/i;
+/** A quoted string starting like a directive of ours: "use d…", "use s…", "use workflow", but not "use strict"/"use server". */
+export const DIRECTIVE_HINT: RegExp = /["']\s*use[\s_-]*(?:d|workflow|s(?!trict["']|erver["']))[a-z]*\s*["']/i;
 
 /** Vite and Rollup plugins may add `?query` or `#hash` to ids; the file is what the compiler names. */
 export function stripQuery(id: string): string {

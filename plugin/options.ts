@@ -14,8 +14,10 @@ export interface Options {
    */
   include?: FilterPattern;
   /**
-   * Module ids never compiled, even when `include` matches.
-   * @default [/[\\/]node_modules[\\/]/, /^\0/]
+   * Module ids never compiled, even when `include` matches. Packages in node_modules are compiled:
+   * a library that ships "use step" functions has them checkpointed (the directive pre-filter keeps
+   * every other module as cheap as before); use-durable's own files and virtual ids are not.
+   * @default [/[\\/]node_modules[\\/]use-durable[\\/]/, /^\0/]
    */
   exclude?: FilterPattern;
   /**
@@ -64,7 +66,7 @@ export interface ResolvedOptions {
 export const PLUGIN_NAME = "use-durable";
 
 export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?[jt]sx?$/];
-export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]/, /^\0/];
+export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]use-durable[\\/]/, /^\0/];
 export const DEFAULT_MANIFEST = ".use-durable/manifest.json";
 export const DEFAULT_CACHE = ".use-durable/cache";
 

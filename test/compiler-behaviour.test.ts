@@ -31,8 +31,8 @@ interface RunSpec {
   needs?: string[];
   /** The result, for programs whose plain run needs a real service (callbacks, invoke). */
   expected?: unknown;
-  /** Callback operations to answer, by operation name, when they reach `when` (default STARTED). */
-  callbacks?: Array<{ name: string; when?: "STARTED" | "SUBMITTED"; result: string }>;
+  /** Callback operations to answer, by operation name (and index among same-named ones), when they reach `when` (default STARTED). */
+  callbacks?: Array<{ name: string; index?: number; when?: "STARTED" | "SUBMITTED"; result: string }>;
   /** Functions to register for chained invokes; each echoes its input as `{ echoed }`. */
   functions?: string[];
 }
@@ -98,13 +98,10 @@ function operationTree(ops: readonly Operation[]): string {
   return lines.join("\n");
 }
 
-function executionOp(payload: unknown): Operation {
-  return { Id: "replay-execution", Type: "EXECUTION", Status: "STARTED", ExecutionDetails: { InputPayload: JSON.stringify(payload) } };
-}
-
-async function replayFrom(handler: LambdaHandler, payload: unknown, prefix: Operation[]) {
-  const client = new ReplayClient([executionOp(payload), ...prefix]);
-  const event = { DurableExecutionArn: "arn:replay", CheckpointToken: "replay-token-0", InitialExecutionState: { Operations: [executionOp(payload), ...prefix] }, durableExecutionClient: client };
+/** A replay of the run's own execution: its ARN and EXECUTION operation (start time, input), as the service sends them. */
+async function replayFrom(handler: LambdaHandler, arn: string, execution: Operation, prefix: Operation[]) {
+  const client = new ReplayClient([execution, ...prefix]);
+  const event = { DurableExecutionArn: arn, CheckpointToken: "replay-token-0", InitialExecutionState: { Operations: [execution, ...prefix] }, durableExecutionClient: client };
   const output = (await handler(event, { getRemainingTimeInMillis: () => 900_000, awsRequestId: "replay" })) as { Status: string; Result?: string; Error?: { ErrorMessage?: string } };
   return { output, updates: client.updates };
 }
@@ -143,10 +140,20 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
           expectedError = (error as Error).message;
         }
       }
-      const handler = (await bundle(name, "compiled"))[exportName] as LambdaHandler;
+      const compiled = (await bundle(name, "compiled"))[exportName] as LambdaHandler;
+      // The execution's ARN and EXECUTION operation, for replays of that same execution (the durable
+      // clock starts at its StartTimestamp, replay-stable randomness draws from the ARN).
+      let arn = "";
+      let execution: Operation | undefined;
+      const handler: LambdaHandler = (event, lambdaContext) => {
+        const e = event as { DurableExecutionArn: string; InitialExecutionState: { Operations?: Operation[] } };
+        arn ||= e.DurableExecutionArn;
+        execution ??= e.InitialExecutionState.Operations?.find((o) => o.Type === "EXECUTION");
+        return compiled(event, lambdaContext);
+      };
       const options = {
         payload: spec.payload,
-        hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
+        hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, ...(c.index !== undefined && { index: c.index }), when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
         functions: Object.fromEntries((spec.functions ?? []).map((f) => [f, async (event: unknown) => ({ echoed: event })])),
       };
 
@@ -166,14 +173,15 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       const second = await runOnEmulator(handler, options);
       expect(operationTree(second.raw.operations.map((o) => o.getOperationData() as unknown as Operation))).toBe(golden);
 
-      const ops = first.raw.operations.map((o) => o.getOperationData() as unknown as Operation).filter((o) => o.Type !== "EXECUTION");
+      const all = first.raw.operations.map((o) => o.getOperationData() as unknown as Operation);
+      const ops = all.filter((o) => o.Type !== "EXECUTION");
       const byId = new Map(ops.map((o) => [o.Id, o]));
       // Prefix replays need every operation to be one the replay client can complete (steps, waits, contexts).
       const sequential = (spec.needs ?? []).length === 0 && !spec.callbacks && !spec.functions;
       const points = sequential ? ops.flatMap((o, i) => (o.Type === "WAIT" && !o.ParentId ? [i] : [])) : [];
       for (const at of [...points, ops.length]) {
         const prefix = ops.slice(0, at + (at < ops.length ? 1 : 0));
-        const { output, updates } = await replayFrom(handler, spec.payload, prefix);
+        const { output, updates } = await replayFrom(handler, arn, execution!, prefix);
         for (const u of updates) {
           const original = byId.get(u.Id);
           expect(original, `replay from ${at} created an operation the first run did not: ${u.Name}`).toBeDefined();

@@ -34,7 +34,7 @@ const batchArb = fc
       if (r.status === "FAILED") {
         const error = new Error(r.message, { cause: new TypeError("root") });
         error.name = "ChildContextError";
-        return { index, status: r.status, error };
+        return { index, status: r.status, error: error as ChildContextError };
       }
       return { index, status: r.status };
     });

@@ -122,7 +122,10 @@ describe("createCallback", () => {
       }
       await op.sendCallbackSuccess('"done"');
     };
-    const [alive, silent] = await Promise.all([runOnEmulator(handler, { hooks: [{ name: "job", act: keepAlive }] }), runOnEmulator(handler)]);
+    const [alive, silent] = await Promise.all([
+      runOnEmulator(handler, { hooks: [{ name: "job", act: keepAlive }], realTime: true }),
+      runOnEmulator(handler, { realTime: true }),
+    ]);
     expect(alive.result).toBe('"done"');
     expect(heartbeats).toBe(10);
     expect(events(alive.history).map(([type]) => type)).toEqual(["ExecutionStarted", "CallbackStarted", "CallbackSucceeded", "ExecutionSucceeded"]);

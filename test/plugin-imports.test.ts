@@ -124,7 +124,8 @@ describe("probeRelative", () => {
 describe("compilesId", () => {
   it("decides RegExp filters as unplugin does and answers false when only a glob could decide", () => {
     expect(compilesId("/p/src/steps.ts", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(true);
-    expect(compilesId("/p/node_modules/lib/steps.js", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(false);
+    expect(compilesId("/p/node_modules/lib/steps.js", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(true);
+    expect(compilesId("/p/node_modules/use-durable/dist/runtime/index.js", DEFAULT_INCLUDE, DEFAULT_EXCLUDE)).toBe(false);
     expect(compilesId("/p/src/legacy/steps.ts", DEFAULT_INCLUDE, [/legacy/])).toBe(false);
     expect(compilesId("/p/src/steps.ts", ["src/**/*.ts"], DEFAULT_EXCLUDE)).toBe(false);
     expect(compilesId("/p/src/steps.ts", DEFAULT_INCLUDE, ["**/legacy/**"])).toBe(false);

@@ -66,7 +66,33 @@ const ok = cli("build", "src/order.ts", "--outdir", "out/cli");
 check(ok.status === 0 && existsSync(join(project, "out/cli/order.mjs")) && existsSync(join(project, "out/cli/order.mjs.map")), "use-durable build src/order.ts exits 0 with bundle and map");
 check(existsSync(join(project, "out/cli/use-durable.manifest.json")), "use-durable build writes the manifest");
 const bad = cli("build", "src/misspelt.ts", "--outdir", "out/bad");
-check(bad.status === 1 && bad.stderr.includes("src/misspelt.ts:3:3 UD101 error"), "a compile error fails the command with file:line:col");
+// esbuild prints the message, then the location the plugin gave it (a 0-based column, as esbuild shows them).
+check(bad.status === 1 && bad.stderr.includes("UD101 error") && bad.stderr.includes("src/misspelt.ts:3:2:"), "a compile error fails the command with file:line:col");
+
+// 3. The engine and the test runner need Node 22.13 (node:sqlite): on an older Node every entry point
+// refuses at once, saying so (on a newer one they start).
+const { createEngine } = await import("use-durable/engine");
+const { LocalDurableTestRunner } = await import("use-durable/testing");
+const tooOld = major < 22 || (major === 22 && minor < 13);
+const refusal = async (start) => {
+  try {
+    await start();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+};
+for (const [what, start] of [
+  ["createEngine()", async () => (await createEngine({ database: ":memory:" })).close()],
+  ["LocalDurableTestRunner.setupTestEnvironment()", () => LocalDurableTestRunner.setupTestEnvironment()],
+  ["new LocalDurableTestRunner()", async () => new LocalDurableTestRunner({ handlerFunction: async () => ({ Status: "SUCCEEDED" }) })],
+]) {
+  const error = await refusal(start);
+  check(
+    tooOld ? error?.code === "UD_ENGINE_NODE" && /needs Node 22\.13\.0 or later/.test(error.message) : error === undefined,
+    tooOld ? `${what} refuses Node ${process.versions.node} with UD_ENGINE_NODE` : `${what} starts on Node ${process.versions.node}`,
+  );
+}
 
 rmSync(project, { recursive: true, force: true });
 if (failures.length > 0) {

@@ -18,13 +18,13 @@ describe("resolveOptions", () => {
     expect(DEFAULT_CACHE).toBe(".use-durable/cache");
   });
 
-  it("default include takes TypeScript and JavaScript modules, default exclude drops node_modules and virtual ids", () => {
+  it("default include takes TypeScript and JavaScript modules, node_modules packages too; default exclude drops use-durable itself and virtual ids", () => {
     const included = (id: string) =>
       DEFAULT_INCLUDE.some((r) => r.test(id)) && !DEFAULT_EXCLUDE.some((r) => r.test(id));
-    for (const id of ["/p/src/a.ts", "/p/a.mts", "/p/a.cts", "/p/a.tsx", "/p/a.js", "/p/a.mjs", "/p/a.jsx"]) {
+    for (const id of ["/p/src/a.ts", "/p/a.mts", "/p/a.cts", "/p/a.tsx", "/p/a.js", "/p/a.mjs", "/p/a.jsx", "/p/node_modules/x/a.ts", "C:\\p\\node_modules\\x\\a.js"]) {
       expect(included(id), id).toBe(true);
     }
-    for (const id of ["/p/a.css", "/p/a.json", "/p/node_modules/x/a.ts", "C:\\p\\node_modules\\x\\a.js", "\0virtual.ts"]) {
+    for (const id of ["/p/a.css", "/p/a.json", "/p/node_modules/use-durable/dist/runtime/index.js", "C:\\p\\node_modules\\use-durable\\x.js", "\0virtual.ts"]) {
       expect(included(id), id).toBe(false);
     }
   });
@@ -64,7 +64,7 @@ describe("resolveOptions", () => {
 
 describe("the directive hint", () => {
   const wrap = (text: string) => `export async function f() {\n  ${text}\n  return 1;\n}\n`;
-  const reaching = [`"use durable";`, `'use step'`, `"use durabel"`, `"use  durable"`, `"Use Durable"`, `"use_step"`, `"usedurable"`];
+  const reaching = [`"use durable";`, `'use step'`, `"use durabel"`, `"use  durable"`, `"Use Durable"`, `"use_step"`, `"usedurable"`, `"use workflow"`];
   const skipped = [`"use strict";`, `"use server";`, `"use client";`, `const used = "user data";`];
 
   it.each(reaching)("lets %s reach the compiler", (text) => {

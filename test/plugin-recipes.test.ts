@@ -148,4 +148,11 @@ describe("deployment recipes", () => {
     expect(existsSync(join(root, ".sst/use-durable.manifest.json"))).toBe(true);
     await expectRunnableCheckout(join(root, ".sst/artifacts/checkout.mjs"));
   });
+
+  it("vitest: examples/vitest's config compiles the handler with use-durable/vite, and its test runs on use-durable/testing", () => {
+    const vitest = join(REPO, "node_modules/vitest/vitest.mjs");
+    const { code, out } = node(vitest, "run", "--config", "examples/vitest/vitest.config.ts", "--root", root);
+    expect(out.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/Tests\s+2 passed/);
+    expect(code).toBe(0);
+  });
 });

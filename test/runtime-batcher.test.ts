@@ -24,6 +24,19 @@ function batcherOn(service: MemoryClient, events: string[] = []) {
 }
 
 describe("checkpoint batcher", () => {
+  test("a poll is an empty request, rides on queued updates, and fails with the request", async () => {
+    const service = new MemoryClient({});
+    const events: string[] = [];
+    const batcher = batcherOn(service, events);
+    await batcher.poll();
+    expect(service.requests.map((r) => r.Updates ?? [])).toEqual([[]]);
+    await Promise.all([batcher.enqueue(update(1)), batcher.poll(), batcher.poll()]);
+    expect(service.requests.map((r) => (r.Updates ?? []).map((u) => u.Id))).toEqual([[], ["op-1"]]);
+    expect(events).toEqual(["idle", "idle"]);
+    service.failures.push(Object.assign(new Error("boom"), { $metadata: { httpStatusCode: 500 } }));
+    await expect(batcher.poll()).rejects.toMatchObject({ code: ErrorCode.CHECKPOINT_FAILED });
+  });
+
   test("one request in flight; what is enqueued meanwhile goes in the next request with the rotated token", async () => {
     const service = new MemoryClient({});
     service.latencyMs = 20;

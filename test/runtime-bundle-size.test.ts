@@ -4,18 +4,20 @@
  * minified and gzipped size with each module's share. Every DurableContext method is reachable
  * from any handler, so every operation module counts, used or not.
  *
- * The issue's budget is 30 kB; the runtime is at about 50.3 kB (the official SDK's bundle is 91 kB;
- * 6.8 kB of ours is issue 14: the default client that spares a cold start the AWS SDK, held STARTs,
- * pipelined checkpoints), so the test
- * fails above LIMIT, the measured size plus a little, to catch growth. runtime/SPEC.md ("Bundle
- * budget") says what stands between it and 30 kB.
+ * The issue's budget is 30 kB; the runtime is at about 62.7 kB (the official SDK's bundle is 91 kB;
+ * 6.4 kB of it is issue 14: the default client that spares a cold start the AWS SDK, signed-client,
+ * service-endpoint and sigv4 5.7 kB, held STARTs and pipelined checkpoints in the batcher),
+ * so the test fails above LIMIT, the measured size plus a little, to catch growth. The dialect's
+ * own code (rich serdes and errors, replay-stable time, ...) is reached through use-durable/internal
+ * and stays out of this bundle; only its seams in shared modules count here. runtime/SPEC.md
+ * ("Bundle budget") says what stands between 43 kB and 30 kB.
  */
 import { gzipSync } from "node:zlib";
 import { expect, test } from "vitest";
 import { bundleMinified } from "./support/bundle.ts";
 
 const GOAL = 30_000;
-const LIMIT = 51_000;
+const LIMIT = 63_000;
 
 test("a minimal handler bundles within the runtime's size budget", async () => {
   const { bytes: code, metafile } = await bundleMinified(

@@ -165,34 +165,6 @@ describe("steps found STARTED (the last invocation died mid-step)", () => {
   });
 });
 
-describe("logger", () => {
-  test("records carry the execution ARN and operation id, and are silent while replaying", async () => {
-    const service = new MemoryClient({});
-    const records: unknown[][] = [];
-    const customLogger = { info: (...args: unknown[]) => records.push(args) };
-    const handler = on(service, async (_i, ctx) => {
-      ctx.configureLogger({ customLogger });
-      ctx.logger.info("before wait");
-      await ctx.step("s", async ({ logger }) => logger.info("in step"));
-      await ctx.wait({ seconds: 1 });
-      ctx.logger.info("after wait");
-    });
-    await service.drive(handler);
-    expect(records.map((r) => r[0])).toEqual(["before wait", "in step", "after wait"]);
-    expect(records[1]![1]).toEqual({ executionArn: service.event().DurableExecutionArn, operationId: "c4ca4238a0b92382" });
-    expect(records[0]![1]).toMatchObject({ operationId: undefined });
-  });
-
-  test("the default logger writes one JSON record per call", async () => {
-    const service = new MemoryClient({});
-    const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    await on(service, async (_i, ctx) => ctx.logger.info("hello", { a: 1 }))(service.event(), {});
-    const record = JSON.parse(String(info.mock.calls[0]![0]));
-    info.mockRestore();
-    expect(record).toMatchObject({ level: "INFO", message: "hello", params: [{ a: 1 }], executionArn: service.event().DurableExecutionArn });
-  });
-});
-
 describe("serdes", () => {
   test("a value the serdes cannot handle fails the execution with a coded error naming the operation", async () => {
     const service = new MemoryClient({});

@@ -75,6 +75,32 @@ describe("intrinsics and the compiled-code contract", () => {
   }, 10_000);
 });
 
+describe("a compiled step called from code the compiler did not rewrite", () => {
+  test("is a STEP named at run time inside an execution, a plain call inside a step or outside any", async () => {
+    const calls: string[] = [];
+    async function lookup(this: unknown, _q: string): Promise<string> {
+      return internal.enterStep(lookup, this, arguments, async function lookup(query: string) {
+        calls.push(query);
+        return `r:${query}`;
+      }, { name: "lookup" }) as Promise<string>;
+    }
+    internal.registerStep(lookup, { name: "lookup" });
+    const lib = async (tool: (q: string) => Promise<string>, qs: string[]) => Promise.all(qs.map((q) => tool(q)));
+    expect(await lookup("plain")).toBe("r:plain");
+    const service = new MemoryClient({});
+    const output = await on(service, async (_i, ctx) => {
+      const viaLibrary = await lib(lookup, ["a", "b"]);
+      const inside = await ctx.step("outer", async () => lookup("nested"));
+      const child = await ctx.runInChildContext("child", async () => lib(lookup, ["c"]));
+      return [viaLibrary, inside, child];
+    })(service.event(), {});
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: JSON.stringify([["r:a", "r:b"], "r:nested", ["r:c"]]) });
+    const steps = service.updates().filter((u) => u.Type === "STEP" && u.Action === "START").map((u) => u.Name);
+    expect(steps).toEqual(["lookup", "lookup#2", "outer", "lookup"]);
+    expect(calls).toEqual(["plain", "a", "b", "nested", "c"]);
+  });
+});
+
 describe("source compatibility with @aws/durable-execution-sdk-js 2.x", () => {
   test("a context has every member of the official DurableContext interface", async () => {
     const dts = readFileSync(fileURLToPath(import.meta.resolve("@aws/durable-execution-sdk-js").replace(/dist\/index\.mjs$/, "dist-types/types/durable-context.d.ts")), "utf8");

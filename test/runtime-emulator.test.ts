@@ -20,6 +20,13 @@ const START = E("ExecutionStarted");
 const DONE = E("InvocationCompleted");
 const OK = E("ExecutionSucceeded");
 const step = (name?: string): HistoryEntry[] => [E("StepStarted", "Step", name), E("StepSucceeded", "Step", name)];
+/**
+ * The history without InvocationCompleted, for runs that suspend on a wait: with skipped time the
+ * emulator completes the wait as soon as it records its START, racing our PENDING answer, so under
+ * load WaitSucceeded can land before the InvocationCompleted of the invocation that suspended.
+ * Those tests pin the number of invocations instead.
+ */
+const ordered = (history: HistoryEntry[]) => history.filter((e) => e[0] !== "InvocationCompleted");
 
 describe("runtime on AWS's emulator", () => {
   test("unnamed and named steps run once each and return their results", async () => {
@@ -119,10 +126,10 @@ describe("runtime on AWS's emulator", () => {
     const run = await runOnEmulator(handler);
     expect(run.status).toBe("SUCCEEDED");
     expect(bodies).toEqual(["before", "after"]);
-    expect(run.history).toEqual([
-      START, ...step("before"), E("WaitStarted", "Wait", "first"), DONE,
-      E("WaitSucceeded", "Wait", "first"), E("WaitStarted", "Wait"), DONE,
-      E("WaitSucceeded", "Wait"), ...step("after"), DONE, OK,
+    expect(ordered(run.history)).toEqual([
+      START, ...step("before"), E("WaitStarted", "Wait", "first"),
+      E("WaitSucceeded", "Wait", "first"), E("WaitStarted", "Wait"),
+      E("WaitSucceeded", "Wait"), ...step("after"), OK,
     ]);
     expect(run.invocations).toBe(3);
   });
@@ -143,12 +150,13 @@ describe("runtime on AWS's emulator", () => {
     expect(run.status).toBe("SUCCEEDED");
     expect(run.result).toBe(5);
     expect(childBodies).toBe(1);
-    expect(run.history).toEqual([
+    expect(ordered(run.history)).toEqual([
       START, E("ContextStarted", "RunInChildContext", "sum"), ...step("x"),
       E("ContextStarted", "RunInChildContext"), ...step("y"), E("ContextSucceeded", "RunInChildContext"),
-      E("ContextSucceeded", "RunInChildContext", "sum"), E("WaitStarted", "Wait", "nap"), DONE,
-      E("WaitSucceeded", "Wait", "nap"), DONE, OK,
+      E("ContextSucceeded", "RunInChildContext", "sum"), E("WaitStarted", "Wait", "nap"),
+      E("WaitSucceeded", "Wait", "nap"), OK,
     ]);
+    expect(run.invocations).toBe(2);
     const byName = Object.fromEntries(run.operations.map((o) => [o.name ?? o.id, o]));
     expect(byName["x"]?.parentId).toBe(byName["sum"]?.id);
     // ids follow the official scheme: "1" the child, "1-2" the inner child, "1-2-1" its step
@@ -174,11 +182,12 @@ describe("runtime on AWS's emulator", () => {
     expect(run.status).toBe("SUCCEEDED");
     expect(run.result).toBe(300 * 1024);
     expect(stepRuns).toBe(1);
-    expect(run.history).toEqual([
+    expect(ordered(run.history)).toEqual([
       START, E("ContextStarted", "RunInChildContext", "big"), ...step("part"),
-      E("ContextSucceeded", "RunInChildContext", "big"), E("WaitStarted", "Wait", "nap"), DONE,
-      E("WaitSucceeded", "Wait", "nap"), DONE, OK,
+      E("ContextSucceeded", "RunInChildContext", "big"), E("WaitStarted", "Wait", "nap"),
+      E("WaitSucceeded", "Wait", "nap"), OK,
     ]);
+    expect(run.invocations).toBe(2);
     const context = run.raw.operations.find((o) => o.getName() === "big")!.getOperationData();
     expect(context?.ContextDetails?.ReplayChildren).toBe(true);
     expect(context?.ContextDetails?.Result ?? "").toBe("");
@@ -196,9 +205,9 @@ describe("runtime on AWS's emulator", () => {
     expect(run.status).toBe("FAILED");
     expect(run.error?.errorType).toBe("NonDeterministicExecutionError");
     expect(run.error?.errorMessage).toMatch(/#1.*name recorded there is "reserve".*"charge"/);
-    expect(run.history).toEqual([
-      START, ...step("reserve"), E("WaitStarted", "Wait", "nap"), DONE,
-      E("WaitSucceeded", "Wait", "nap"), DONE, E("ExecutionFailed"),
+    expect(ordered(run.history)).toEqual([
+      START, ...step("reserve"), E("WaitStarted", "Wait", "nap"),
+      E("WaitSucceeded", "Wait", "nap"), E("ExecutionFailed"),
     ]);
     expect(run.invocations).toBe(2);
   });

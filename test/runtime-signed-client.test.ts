@@ -86,7 +86,7 @@ describe("the default client", () => {
     const { outputs, requests } = await drive(undefined);
     expect(outputs).toEqual([{ Status: "PENDING" }, { Status: "SUCCEEDED", Result: '"HELLO ADA"' }]);
     expect(requests.map((r) => `${r.method} ${r.path.split("/").pop()}`)).toEqual(["POST checkpoint", "POST checkpoint", "GET state", "GET state", "POST checkpoint"]);
-    expect(requests.every((r) => String(r.headers["user-agent"]).startsWith("use-durable "))).toBe(true);
+    expect(requests.every((r) => String(r.headers["user-agent"]).startsWith("use-durable/"))).toBe(true);
     expect(requests.every((r) => r.headers["x-amz-security-token"] === CREDENTIALS.sessionToken)).toBe(true);
   });
 
@@ -238,6 +238,6 @@ describe("settings from the environment follow the SDK's rules", () => {
     const output = await withDurableExecution(body, { client })(server.service.event(), {});
     expect(output).toEqual({ Status: "PENDING" });
     expect(sends).toBe(server.requests.length);
-    expect(server.requests.every((r) => !String(r.headers["user-agent"]).startsWith("use-durable "))).toBe(true);
+    expect(server.requests.every((r) => !String(r.headers["user-agent"]).startsWith("use-durable/"))).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ import { executeBatch } from "./concurrent-executor.ts";
 import type { ReportOutcome } from "./concurrent-executor.ts";
 import { asChildContextError, runUnit } from "./batch-unit.ts";
 import type { BatchUnit, UnitOptions } from "./batch-unit.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import type { DurableContext, DurableContextImpl } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
@@ -40,9 +41,27 @@ export interface BatchConfig<R> {
   serdes?: Serdes<BatchResult<R>>;
   /** Extra text stored in the summary written when the result is over 256 KiB. @default none */
   summaryGenerator?: (result: BatchResult<R>) => string;
+  /**
+   * use-durable only: a unit result it holds for (compiled code: "is not data") is kept in memory,
+   * with the unit's and the batch's children kept, and rebuilt on replay. @default none
+   */
+  replayChildren?: (result: R) => boolean;
 }
 
 export type { BatchUnit } from "./batch-unit.ts";
+
+/** The official SDK's types of its internal concurrent executor, which map and parallel build on. */
+export interface ConcurrentExecutionItem<T> {
+  id: string;
+  data: T;
+  index: number;
+  name?: string;
+}
+export type ConcurrentExecutor<TItem, TResult, Logger extends DurableLogger> = (item: ConcurrentExecutionItem<TItem>, childContext: DurableContext<Logger>) => Promise<TResult>;
+export interface ConcurrencyConfig<TResult> extends BatchConfig<TResult> {
+  topLevelSubType?: string;
+  iterationSubType?: string;
+}
 
 const SUBTYPES = {
   map: { batch: OperationSubType.MAP, unit: OperationSubType.MAP_ITERATION },
@@ -84,19 +103,16 @@ export function runBatch<R>(
     async (batchContext: DurableContext) => {
       const batch = batchContext as DurableContextImpl;
       if (batch.replayOnly) return replaySummarized(batch, kind, units, config);
-      let done = false;
-      // No gate to close here: the unit whose report completes the batch has closed it already,
-      // right after queueing its own update (batch-unit.ts); otherwise (an empty batch, a unit
-      // that failed outside its report) runChild closes it when this body returns, as for any
-      // child context. Only microtasks run in between, no checkpoint response.
       return executeBatch<R>({
         count: units.length,
         ...(config?.maxConcurrency !== undefined && { maxConcurrency: config.maxConcurrency }),
         ...(config?.completionConfig && { completionConfig: config.completionConfig }),
         names: units.map((u) => u.name),
-        runItem: (index, report) => runUnit(batch, units[index]!, unitOptions(kind, config, report, () => done)),
+        runItem: (index, report) => runUnit(batch, units[index]!, unitOptions(kind, config, report)),
+        // Close the gate at completion, after the counted units' updates and the last starts were
+        // queued: units still running (or finishing in the same round) must not checkpoint.
         onSettled: () => {
-          done = true;
+          batch.finished = true;
         },
       });
     },
@@ -104,6 +120,7 @@ export function runBatch<R>(
       subType: SUBTYPES[kind].batch,
       serdes: batchSerdes(config?.serdes),
       summaryGenerator: (result: BatchResult<R>) => summarizeBatchResult(kind, result, config?.summaryGenerator?.(result)),
+      replayChildren: config?.replayChildren && ((result: BatchResult<R>) => result.all.some((i) => config.replayChildren!(i.result as R))),
     },
   );
 }
@@ -129,7 +146,7 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
     }
     counters.start(index);
     try {
-      items.push({ result: await runUnit(batch, unit, unitOptions(kind, config, () => true, () => false)), index, status: "SUCCEEDED" });
+      items.push({ result: await runUnit(batch, unit, unitOptions(kind, config, () => {})), index, status: "SUCCEEDED" });
       counters.succeed(index);
     } catch (error) {
       items.push({ error: asChildContextError(error), index, status: "FAILED" });
@@ -139,8 +156,8 @@ async function replaySummarized<R>(batch: DurableContextImpl, kind: BatchKind, u
   return new BatchResult<R>(items, summary?.completionReason ?? counters.completionReason());
 }
 
-function unitOptions<R>(kind: BatchKind, config: BatchConfig<R> | undefined, report: ReportOutcome<R>, batchDone: () => boolean): UnitOptions<R> {
-  return { subType: SUBTYPES[kind].unit, flat: config?.nesting === NestingType.FLAT, serdes: config?.itemSerdes, report, batchDone };
+function unitOptions<R>(kind: BatchKind, config: BatchConfig<R> | undefined, report: ReportOutcome<R>): UnitOptions<R> {
+  return { subType: SUBTYPES[kind].unit, flat: config?.nesting === NestingType.FLAT, serdes: config?.itemSerdes, report, replayChildren: config?.replayChildren };
 }
 
 /** Without a readable summary: a NESTED unit's own record says whether it finished. */

@@ -11,6 +11,7 @@ import { stringEnum } from "../protocol/string-enum.ts";
 import { CompletionReason } from "./completion.ts";
 import type { CompletionReason as CompletionReasonType } from "./completion.ts";
 import { BatchCompletionError, DurableError, ErrorCode, fromErrorObject, toErrorObject } from "../context/errors.ts";
+import type { ChildContextError } from "../context/errors.ts";
 
 export const BatchItemStatus = stringEnum("SUCCEEDED", "FAILED", "STARTED");
 export type BatchItemStatus = (typeof BatchItemStatus)[keyof typeof BatchItemStatus];
@@ -19,7 +20,8 @@ export interface BatchItem<R> {
   index: number;
   status: BatchItemStatus;
   result?: R;
-  error?: Error;
+  /** A ChildContextError around the item's recorded error. */
+  error?: ChildContextError;
 }
 
 /** The wire ErrorObject, with the cause chain a batch keeps for each failed item. */
@@ -51,11 +53,11 @@ export const batchErrorCodec: ErrorCodec = {
 };
 
 export class BatchResult<R> {
-  readonly all: ReadonlyArray<BatchItem<R>>;
+  readonly all: Array<BatchItem<R>>;
   readonly completionReason: CompletionReasonType;
 
   constructor(all: ReadonlyArray<BatchItem<R>>, completionReason: CompletionReasonType) {
-    this.all = all;
+    this.all = [...all];
     this.completionReason = completionReason;
   }
 
@@ -66,14 +68,14 @@ export class BatchResult<R> {
     );
   }
   /** Items that failed (with an error). */
-  failed(): Array<BatchItem<R> & { error: Error }> {
+  failed(): Array<BatchItem<R> & { error: ChildContextError }> {
     return this.all.filter(
-      (i): i is BatchItem<R> & { error: Error } => i.status === BatchItemStatus.FAILED && i.error !== undefined,
+      (i): i is BatchItem<R> & { error: ChildContextError } => i.status === BatchItemStatus.FAILED && i.error !== undefined,
     );
   }
   /** Items still running when the batch completed early. */
-  started(): Array<BatchItem<R>> {
-    return this.all.filter((i) => i.status === BatchItemStatus.STARTED);
+  started(): Array<BatchItem<R> & { status: "STARTED" }> {
+    return this.all.filter((i): i is BatchItem<R> & { status: "STARTED" } => i.status === BatchItemStatus.STARTED);
   }
 
   get successCount(): number {
@@ -105,6 +107,7 @@ export class BatchResult<R> {
     if (first?.error) throw first.error;
     if (this.status === BatchItemStatus.FAILED) {
       throw new BatchCompletionError(
+        this.completionReason,
         `The batch completed as failed by its shouldComplete decision (${this.completionReason}) although no item failed; inspect result.all to see which items ran`,
       );
     }
@@ -113,7 +116,7 @@ export class BatchResult<R> {
   getResults(): R[] {
     return this.succeeded().map((i) => i.result);
   }
-  getErrors(): Error[] {
+  getErrors(): ChildContextError[] {
     return this.failed().map((i) => i.error);
   }
 
@@ -126,6 +129,11 @@ export class BatchResult<R> {
 
 /** The CONTEXT payload of a Map / Parallel operation. Key order matches the official SDK. */
 export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCodec = batchErrorCodec): string {
+  return JSON.stringify(batchResultRecord(result, codec));
+}
+
+/** The payload's record before it is written (compiled code writes it with its own serdes). */
+export function batchResultRecord<R>(result: BatchResult<R>, codec: ErrorCodec = batchErrorCodec): { all: unknown[]; completionReason: string } {
   const all = result.all.map((item) => {
     if (item.status === BatchItemStatus.FAILED && item.error) {
       return { error: codec.toObject(item.error), index: item.index, status: item.status };
@@ -135,15 +143,14 @@ export function serializeBatchResult<R>(result: BatchResult<R>, codec: ErrorCode
     }
     return { index: item.index, status: item.status };
   });
-  return JSON.stringify({ all, completionReason: result.completionReason });
+  return { all, completionReason: result.completionReason };
 }
 
 const REASONS = new Set<string>(Object.values(CompletionReason));
 const STATUSES = new Set<string>(Object.values(BatchItemStatus));
 
-/** Rebuilds a BatchResult from its payload; says what is wrong instead of guessing. */
-export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec): BatchResult<R> {
-  const parsed: unknown = JSON.parse(payload);
+/** Rebuilds a BatchResult from its payload (or its record, already `parsed`); says what is wrong instead of guessing. */
+export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = batchErrorCodec, parsed: unknown = JSON.parse(payload)): BatchResult<R> {
   if (!isRecord(parsed) || !Array.isArray(parsed["all"]) || !REASONS.has(String(parsed["completionReason"]))) {
     throw new DurableError(ErrorCode.INVALID_ARGUMENT, 
       `A map/parallel result payload must be {"all":[...],"completionReason":...}; got ${payload.slice(0, 120)}`,
@@ -155,7 +162,7 @@ export function deserializeBatchResult<R>(payload: string, codec: ErrorCodec = b
     }
     const item: BatchItem<R> = { index: raw["index"], status: raw["status"] as BatchItemStatus };
     if ("result" in raw) item.result = raw["result"] as R;
-    if (isRecord(raw["error"])) item.error = codec.fromObject(raw["error"] as SerializedBatchError);
+    if (isRecord(raw["error"])) item.error = codec.fromObject(raw["error"] as SerializedBatchError) as ChildContextError;
     return item;
   });
   return new BatchResult<R>(items, parsed["completionReason"] as CompletionReasonType);

@@ -4,10 +4,11 @@
  * context that checkpoints nothing itself and parents its operations to the batch.
  *
  * It runs on `runChild` (child-context.ts) like any child context, with its own ending: a unit's
- * terminal update must be sent exactly when its outcome counts for the batch. The outcome is reported to the executor synchronously, right before the
- * SUCCEED / FAIL would be queued; a unit reported after the batch completed sends nothing, and the
- * unit whose outcome completed the batch closes the batch's checkpoint gate right after queueing
- * its own update. The history then holds exactly the units the BatchResult holds.
+ * terminal update must be sent exactly when its outcome counts for the batch. The outcome is
+ * reported to the executor with the sending of the SUCCEED / FAIL, which the executor runs when it
+ * counts the outcome and never for a unit reported after the batch completed; the batch closes its
+ * checkpoint gate at completion (batch-operation.ts). The history then holds exactly the units the
+ * BatchResult holds.
  */
 import type { ReportOutcome } from "./concurrent-executor.ts";
 import { childContextError, runChild } from "../operations/child-context.ts";
@@ -28,10 +29,10 @@ export interface UnitOptions<R> {
   subType: string;
   flat: boolean;
   serdes: Serdes<R> | undefined;
-  /** Reports the outcome to the executor; true when it counts. */
+  /** Reports the outcome to the executor, with the sending of the unit's update. */
   report: ReportOutcome<R>;
-  /** True once the batch completed; the reporting unit then closes the gate. */
-  batchDone: () => boolean;
+  /** A unit result it holds for is kept in memory and rebuilt on replay (BatchConfig.replayChildren). */
+  replayChildren?: ((result: R) => boolean) | undefined;
 }
 
 const noop = (): void => {};
@@ -51,6 +52,7 @@ function execute<R>(batch: DurableContextImpl, unit: BatchUnit<R>, options: Unit
   const slot = batch.allocate({ type: OperationType.CONTEXT, subType: options.subType, name: unit.name });
   return runChild(batch, slot, options.serdes ?? batch.execution.serdes, unit.run, {
     flat: options.flat,
+    replayChildren: options.replayChildren,
     mapError: childContextError,
     end: async (update, outcome) => {
       if ("failure" in outcome) {
@@ -64,20 +66,18 @@ function execute<R>(batch: DurableContextImpl, unit: BatchUnit<R>, options: Unit
   });
 }
 
-/** Reports the outcome; queues the unit's update only if it counts; closes the gate after it. */
+/** Reports the outcome; the executor queues the unit's update only if it counts. */
 function settle<R>(
   batch: DurableContextImpl,
   options: UnitOptions<R>,
   outcome: { ok: true; value: R } | { ok: false; error: Error },
   update?: OperationUpdate,
 ): void {
-  const counts = options.report(outcome);
-  if (counts && update) batch.checkpoint(update).catch(noop);
-  if (options.batchDone()) batch.finished = true;
+  options.report(outcome, update && (() => void batch.checkpoint(update).catch(noop)));
 }
 
 /** A unit's error as the batch records it: a ChildContextError around the rebuilt original. */
-export function asChildContextError(error: unknown): Error {
+export function asChildContextError(error: unknown): ChildContextError {
   if (error instanceof ChildContextError) return error;
   return childContextError(fromErrorObject(toErrorObject(error)));
 }

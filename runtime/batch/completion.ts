@@ -17,7 +17,15 @@ export type CompletionReason = (typeof CompletionReason)[keyof typeof Completion
 export const CompletionOutcome = stringEnum("SUCCEEDED", "FAILED");
 export type CompletionOutcome = (typeof CompletionOutcome)[keyof typeof CompletionOutcome];
 
-export type CompletionDecision = { complete: false } | { complete: true; outcome: CompletionOutcome };
+/** Complete now (outcome SUCCEEDED when left out), or keep going. */
+export type CompletionDecision = { complete: false } | { complete: true; outcome?: CompletionOutcome };
+
+/** One item as a custom `shouldComplete` sees it; no status yet for an item not started. */
+export interface CompletionItemStatus {
+  index: number;
+  name?: string;
+  status?: "SUCCEEDED" | "FAILED" | "STARTED";
+}
 
 /** What a custom `shouldComplete` sees after each item finishes. */
 export interface CompletionStatus {
@@ -25,23 +33,32 @@ export interface CompletionStatus {
   failureCount: number;
   completedCount: number;
   totalCount: number;
-  items: Array<{ index: number; name?: string; status?: "SUCCEEDED" | "FAILED" | "STARTED" }>;
+  items: readonly CompletionItemStatus[];
 }
 
-/**
- * Either thresholds or a custom predicate, never both. An empty object means fail-fast on the
- * first failure, the same as passing no config.
- */
-export interface CompletionConfig {
+export interface ThresholdCompletionConfig {
   /** Complete as soon as this many items succeeded. */
   minSuccessful?: number;
   /** Complete (as a failure) once more than this many items failed. */
   toleratedFailureCount?: number;
   /** Complete (as a failure) once more than this percentage (0-100) of all items failed. */
   toleratedFailurePercentage?: number;
-  /** Decides completion itself after every item; exclusive with the three thresholds. */
-  shouldComplete?: (status: CompletionStatus) => CompletionDecision;
+  shouldComplete?: never;
 }
+
+export interface CustomCompletionConfig {
+  /** Decides completion itself after every item; exclusive with the three thresholds. */
+  shouldComplete: (status: CompletionStatus) => CompletionDecision;
+  minSuccessful?: never;
+  toleratedFailureCount?: never;
+  toleratedFailurePercentage?: never;
+}
+
+/**
+ * Either thresholds or a custom predicate, never both. An empty object means fail-fast on the
+ * first failure, the same as passing no config.
+ */
+export type CompletionConfig = ThresholdCompletionConfig | CustomCompletionConfig;
 
 /** Keep going. @example `shouldComplete: (s) => s.successCount >= 2 ? completeBatch() : continueBatch()` */
 export const continueBatch = (): CompletionDecision => ({ complete: false });

@@ -12,10 +12,13 @@ import { batchArgumentError, checkBatchConfig, runBatch } from "./batch-operatio
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
 import type { DurableContext, DurableContextImpl } from "../context/durable-context.ts";
 import { DurablePromise } from "../context/durable-promise.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import { batchItems } from "./item-batcher.ts";
 import type { ItemBatcher } from "./item-batcher.ts";
 
-export type MapFunction<I, R> = (context: DurableContext, item: I, index: number, items: readonly I[]) => R | Promise<R>;
+export type MapFunction<I, R, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>, item: I, index: number, items: I[]) => R | Promise<R>;
+/** The official SDK's name and shape for a map function. */
+export type MapFunc<TInput, TOutput, Logger extends DurableLogger> = (context: DurableContext<Logger>, item: TInput, index: number, array: TInput[]) => Promise<TOutput>;
 
 export interface MapConfig<I, R> extends BatchConfig<R> {
   /** Name of each item's child context. @default "map-item-<index>" */
@@ -26,7 +29,7 @@ export interface MapConfig<I, R> extends BatchConfig<R> {
 
 export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {
   const { name, rest, where } = splitName("map", args);
-  const [items, fn, config] = rest as [readonly I[], MapFunction<I, R>, MapConfig<I, R> | undefined];
+  const [items, fn, config] = rest as [I[], MapFunction<I, R>, MapConfig<I, R> | undefined];
   if (!Array.isArray(items) || typeof fn !== "function") {
     const wrong = Array.isArray(items) ? `fn must be a function, got ${kindOf(fn)}` : `items must be an array, got ${kindOf(items)}`;
     throw batchArgumentError(where, `${wrong}. Call it as map(name?, items, fn, config?).`);
@@ -58,7 +61,7 @@ export function map<I, R>(ctx: DurableContextImpl, args: readonly unknown[]): Du
   if (config.itemSerdes || config.serdes || config.summaryGenerator) {
     throw batchArgumentError(where, "itemBatcher cannot be combined with itemSerdes, serdes or summaryGenerator (each group's result is an array of item results); drop one of them.");
   }
-  const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, ...shared } = config;
+  const { itemSerdes: _i, serdes: _s, summaryGenerator: _g, replayChildren: _r, ...shared } = config;
   const grouped = runBatch<R[]>(ctx, "map", name, units, shared);
   return new DurablePromise(async () => perItem(await grouped, groups));
 }

@@ -10,13 +10,19 @@ import { batchArgumentError, checkBatchConfig, runBatch } from "./batch-operatio
 import type { BatchConfig, BatchUnit } from "./batch-operation.ts";
 import type { DurableContext, DurableContextImpl } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
+import type { DurableLogger } from "../context/logger.ts";
 
-export type ParallelFunction<R> = (context: DurableContext) => R | Promise<R>;
-export interface NamedParallelBranch<R> {
+export type ParallelFunction<R, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => R | Promise<R>;
+/** The official SDK's name and shape for a branch. */
+export type ParallelFunc<R, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => Promise<R>;
+export interface NamedParallelBranch<R, Logger extends DurableLogger = DurableLogger> {
   name?: string;
-  func: ParallelFunction<R>;
+  func: ParallelFunction<R, Logger>;
 }
-export type ParallelBranch<R> = ParallelFunction<R> | NamedParallelBranch<R>;
+export type ParallelBranch<R, Logger extends DurableLogger = DurableLogger> = ParallelFunction<R, Logger> | NamedParallelBranch<R, Logger>;
+/** The result type of a list of branches of different types (a union of their results). */
+export type BranchesResult<Branches extends readonly unknown[], Logger extends DurableLogger = DurableLogger> =
+  Branches[number] extends ParallelFunction<infer R, Logger> ? Awaited<R> : Branches[number] extends NamedParallelBranch<infer R, Logger> ? Awaited<R> : never;
 export type ParallelConfig<R> = BatchConfig<R>;
 
 export function parallel<R>(ctx: DurableContextImpl, args: readonly unknown[]): DurablePromise<BatchResult<R>> {

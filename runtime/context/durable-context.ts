@@ -8,19 +8,22 @@
  */
 import type { ChildConfig, ChildFunction } from "../operations/child-context.ts";
 import type { Duration } from "./duration.ts";
+import { contextMisuse, currentFrame } from "./current-context.ts";
 import { DurablePromise, eager, never } from "./durable-promise.ts";
 import { DurableError, ErrorCode, NonDeterministicExecutionError, describe } from "./errors.ts";
 import type { Execution, SerdesConfig } from "./execution.ts";
-import type { DurableLogger, LoggerConfig } from "./logger.ts";
-import { createLogger } from "./logger.ts";
+import type { DurableContextLogger, DurableLogger, LoggerConfig } from "./logger.ts";
+import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
+import { pollWhileWaiting } from "./poller.ts";
+import { afterUpdate, waitedHooks } from "./plugin-hooks.ts";
 import type { SerdesContext } from "./serdes.ts";
 import type { StepConfig, StepFunction } from "../operations/step.ts";
 import type { BatchResult } from "../batch/batch-result.ts";
 import type { CreateCallbackConfig, CreateCallbackResult } from "../operations/callback.ts";
 import type { InvokeConfig } from "../operations/invoke.ts";
 import type { MapConfig, MapFunction } from "../batch/map.ts";
-import type { ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
+import type { BranchesResult, ParallelBranch, ParallelConfig } from "../batch/parallel.ts";
 import type { DurablePromiseCombinators } from "../batch/promise-combinators.ts";
 import type { WaitForCallbackConfig, WaitForCallbackSubmitter } from "../operations/wait-for-callback.ts";
 import type { WaitForConditionCheck, WaitForConditionConfig } from "../operations/wait-for-condition.ts";
@@ -54,33 +57,39 @@ function ops(): OperationTable {
   return table;
 }
 
-/** The public face of a context, as in @aws/durable-execution-sdk-js 2.x. */
-export interface DurableContext {
-  step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
-  step<T>(fn: StepFunction<T>, config?: StepConfig<T>): DurablePromise<T>;
+/**
+ * The public face of a context, as in @aws/durable-execution-sdk-js 2.x, with its generic
+ * parameters: `TLogger` is the logger `configureLogger` sets, which `logger` and the step,
+ * check and submitter contexts expose. Bodies may also return values directly (not only promises).
+ */
+export interface DurableContext<TLogger extends DurableLogger = DurableLogger> {
+  step<TOutput>(name: string | undefined, fn: StepFunction<TOutput, TLogger>, config?: StepConfig<TOutput>): DurablePromise<TOutput>;
+  step<TOutput>(fn: StepFunction<TOutput, TLogger>, config?: StepConfig<TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(name: string, funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  runInChildContext<TOutput>(name: string | undefined, fn: ChildFunction<TOutput, TLogger>, config?: ChildConfig<TOutput>): DurablePromise<TOutput>;
+  runInChildContext<TOutput>(fn: ChildFunction<TOutput, TLogger>, config?: ChildConfig<TOutput>): DurablePromise<TOutput>;
   wait(name: string, duration: Duration): DurablePromise<void>;
   wait(duration: Duration): DurablePromise<void>;
-  runInChildContext<T>(name: string | undefined, fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
-  runInChildContext<T>(fn: ChildFunction<T>, config?: ChildConfig<T>): DurablePromise<T>;
-  // Operations of runtime/ operations modules (callback, invoke, wait-for-*, map, parallel, combinators).
-  createCallback<T = string>(name: string | undefined, config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
-  createCallback<T = string>(config?: CreateCallbackConfig<T>): DurablePromise<CreateCallbackResult<T>>;
-  waitForCallback<T = string>(name: string | undefined, submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
-  waitForCallback<T = string>(submitter: WaitForCallbackSubmitter, config?: WaitForCallbackConfig<T>): DurablePromise<T>;
-  invoke<O = unknown, I = unknown>(name: string, functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
-  invoke<O = unknown, I = unknown>(functionName: string, input?: I, config?: InvokeConfig<I, O>): DurablePromise<O>;
-  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
-  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
-  map<I, R>(name: string | undefined, items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
-  map<I, R>(items: readonly I[], fn: MapFunction<I, R>, config?: MapConfig<I, R>): DurablePromise<BatchResult<R>>;
-  parallel<R>(name: string | undefined, branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
-  parallel<R>(branches: ReadonlyArray<ParallelBranch<R>>, config?: ParallelConfig<R>): DurablePromise<BatchResult<R>>;
+  waitForCondition<TOutput>(name: string | undefined, check: WaitForConditionCheck<TOutput, TLogger>, config: WaitForConditionConfig<TOutput>): DurablePromise<TOutput>;
+  waitForCondition<TOutput>(check: WaitForConditionCheck<TOutput, TLogger>, config: WaitForConditionConfig<TOutput>): DurablePromise<TOutput>;
+  createCallback<TOutput = string>(name: string | undefined, config?: CreateCallbackConfig<TOutput>): DurablePromise<CreateCallbackResult<TOutput>>;
+  createCallback<TOutput = string>(config?: CreateCallbackConfig<TOutput>): DurablePromise<CreateCallbackResult<TOutput>>;
+  waitForCallback<TOutput = string>(name: string | undefined, submitter: WaitForCallbackSubmitter<TLogger>, config?: WaitForCallbackConfig<TOutput>): DurablePromise<TOutput>;
+  waitForCallback<TOutput = string>(submitter: WaitForCallbackSubmitter<TLogger>, config?: WaitForCallbackConfig<TOutput>): DurablePromise<TOutput>;
+  map<TInput, TOutput>(name: string | undefined, items: TInput[], fn: MapFunction<TInput, TOutput, TLogger>, config?: MapConfig<TInput, TOutput>): DurablePromise<BatchResult<TOutput>>;
+  map<TInput, TOutput>(items: TInput[], fn: MapFunction<TInput, TOutput, TLogger>, config?: MapConfig<TInput, TOutput>): DurablePromise<BatchResult<TOutput>>;
+  parallel<TOutput>(name: string | undefined, branches: Array<ParallelBranch<TOutput, TLogger>>, config?: ParallelConfig<TOutput>): DurablePromise<BatchResult<TOutput>>;
+  parallel<TOutput>(branches: Array<ParallelBranch<TOutput, TLogger>>, config?: ParallelConfig<TOutput>): DurablePromise<BatchResult<TOutput>>;
+  /** Branches of different result types: the result is their union. */
+  parallel<Branches extends readonly unknown[]>(name: string | undefined, branches: Branches, config?: ParallelConfig<BranchesResult<Branches, TLogger>>): DurablePromise<BatchResult<BranchesResult<Branches, TLogger>>>;
+  parallel<Branches extends readonly unknown[]>(branches: Branches, config?: ParallelConfig<BranchesResult<Branches, TLogger>>): DurablePromise<BatchResult<BranchesResult<Branches, TLogger>>>;
   readonly promise: DurablePromiseCombinators;
-  readonly logger: DurableLogger;
-  configureLogger(config: LoggerConfig): void;
+  readonly logger: DurableContextLogger<TLogger>;
+  configureLogger(config: LoggerConfig<TLogger>): void;
   configureSerdes(config: SerdesConfig): void;
   readonly lambdaContext: any;
-  readonly executionContext: { durableExecutionArn: string };
+  readonly executionContext: { readonly durableExecutionArn: string };
 }
 
 /** What the caller is doing at this position; compared with the record on replay. */
@@ -124,7 +133,8 @@ export class OperationSlot {
   }
 
   serdesContext(): SerdesContext {
-    return { entityId: this.id, durableExecutionArn: this.context.execution.arn };
+    // The unhashed id ("1", "2-1"), as the official SDK passes it: the same key on both runtimes.
+    return { entityId: this.stepId, durableExecutionArn: this.context.execution.arn };
   }
 }
 
@@ -137,14 +147,25 @@ export class DurableContextImpl implements DurableContext {
   readonly parent: DurableContextImpl | undefined;
   /** Re-running the body of a succeeded ReplayChildren context: nothing may run or checkpoint. */
   readonly replayOnly: boolean;
+  /** The name of this context's operation (log records carry it). */
+  readonly name: string | undefined;
+  /**
+   * Levels of descendants to keep after this context's children finish (pluginsConfig
+   * .childOperationsDepth): a child is checkpointed with ReplayChildren while its budget is >= 1.
+   */
+  readonly preserve: number;
   /** Set once the body returned or threw; later updates from descendants are dropped. */
   finished = false;
   private readonly ids: OperationIdCounter;
   private cachedLogger: DurableLogger | undefined;
 
-  constructor(execution: Execution, options: { stepId?: string; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean } = {}) {
+  constructor(execution: Execution, options: { stepId?: string; name?: string | undefined; parent?: DurableContextImpl; replayOnly?: boolean; virtual?: boolean; preserve?: number } = {}) {
     this.execution = execution;
     this.stepId = options.stepId;
+    this.name = options.name;
+    // A virtual (FLAT) child adds no level to the operation tree.
+    const inherited = options.parent?.preserve ?? 0;
+    this.preserve = options.preserve ?? (options.virtual ? inherited : Math.max(0, inherited - 1));
     // A virtual child (a FLAT map item) has no CONTEXT operation: its children name its parent.
     this.id = options.virtual ? options.parent?.id : options.stepId === undefined ? undefined : hashId(options.stepId);
     this.parent = options.parent;
@@ -153,52 +174,69 @@ export class DurableContextImpl implements DurableContext {
   }
 
   step<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().step(this, args);
+    return this.call("step", args);
   }
 
   wait(...args: unknown[]): DurablePromise<void> {
-    return ops().wait(this, args);
+    return this.call("wait", args);
   }
 
   runInChildContext<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().runInChildContext(this, args);
+    return this.call("runInChildContext", args);
   }
 
   createCallback<T>(...args: unknown[]): DurablePromise<CreateCallbackResult<T>> {
-    return ops().createCallback(this, args);
+    return this.call("createCallback", args);
   }
 
   waitForCallback<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().waitForCallback(this, args);
+    return this.call("waitForCallback", args);
   }
 
   invoke<O>(...args: unknown[]): DurablePromise<O> {
-    return ops().invoke(this, args);
+    return this.call("invoke", args);
   }
 
   waitForCondition<T>(...args: unknown[]): DurablePromise<T> {
-    return ops().waitForCondition(this, args);
+    return this.call("waitForCondition", args);
   }
 
   map<_I, R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-    return ops().map(this, args);
+    return this.call("map", args);
   }
 
   parallel<R>(...args: unknown[]): DurablePromise<BatchResult<R>> {
-    return ops().parallel(this, args);
+    return this.call("parallel", args);
+  }
+
+  /** Every operation method: the context check (see contextMisuse), then the operation. */
+  private call<R>(method: Exclude<keyof OperationTable, "promiseCombinators">, args: readonly unknown[]): DurablePromise<R> {
+    const misuse = contextMisuse(this, method);
+    if (!misuse) return ops()[method](this, args);
+    this.execution.lifecycle.fail(misuse);
+    return new DurablePromise(never);
   }
 
   get promise(): DurablePromiseCombinators {
     return ops().promiseCombinators(this);
   }
 
+  /** Forwards to the execution's logger; silent while the code logging replays (modeAware). */
   get logger(): DurableLogger {
-    this.cachedLogger ??= this.createLogger(undefined);
+    this.cachedLogger ??= forwardingLogger(
+      () => this.execution.logger,
+      () => this.execution.modeAware && (currentFrame()?.context ?? this).isReplaying(),
+    );
     return this.cachedLogger;
   }
 
   configureLogger(config: LoggerConfig): void {
-    this.execution.loggerConfig = { ...this.execution.loggerConfig, ...config };
+    const logger = config.customLogger;
+    if (logger !== undefined) {
+      this.execution.logger = logger;
+      logger.configureDurableLoggingContext?.({ getDurableLogData: () => this.execution.logData() });
+    }
+    if (config.modeAware !== undefined) this.execution.modeAware = config.modeAware;
   }
 
   configureSerdes(config: SerdesConfig): void {
@@ -251,7 +289,8 @@ export class DurableContextImpl implements DurableContext {
   /** `hold`: the batcher may keep it back to send with the next update (checkpoint-batcher.ts). */
   checkpoint(update: OperationUpdate, hold = false): Promise<void> {
     if (this.execution.lifecycle.terminated || this.replayOnly || this.isOrphaned()) return never();
-    return this.execution.batcher.enqueue(update, hold);
+    const sent = this.execution.batcher.enqueue(update, hold);
+    return this.execution.plugin ? afterUpdate(this.execution, update, sent) : sent;
   }
 
   isOrphaned(): boolean {
@@ -261,19 +300,24 @@ export class DurableContextImpl implements DurableContext {
 
   /**
    * Resolves with the operation once `done(operation)` holds. While it does not, the invocation
-   * counts as waiting, so it suspends if nothing else is running.
+   * counts as waiting, so it suspends if nothing else is running, and the service is polled while
+   * something else is (poller.ts).
    */
   waitFor(slot: OperationSlot, done: (operation: Operation | undefined) => boolean): Promise<Operation> {
     const now = slot.current();
-    if (done(now)) return Promise.resolve(now!);
-    if (this.replayOnly) return never();
+    if (done(now)) return waitedHooks(this, slot, now, true)?.then(() => now!) ?? Promise.resolve(now!);
+    // Re-running a finished context only rebuilds: nothing that was never recorded may start. A
+    // recorded operation still going on (a callback handed out in the rebuilt result) is waited for.
+    if (this.replayOnly && !now) return never();
     return new Promise((resolve) => {
       const endWaiting = this.execution.lifecycle.beginWaiting();
+      const stopPolling = pollWhileWaiting(this.execution, slot.id);
       const watch = (): void => {
         this.execution.state.watch(slot.id, (operation) => {
           if (!done(operation)) return watch();
           endWaiting();
-          resolve(operation);
+          stopPolling();
+          resolve(waitedHooks(this, slot, operation, false)?.then(() => operation) ?? operation);
         });
       };
       watch();
@@ -297,21 +341,17 @@ export class DurableContextImpl implements DurableContext {
     return new DurablePromise(() => first.then(phase2).catch(fatal));
   }
 
-  createChild(stepId: string, replayOnly: boolean, virtual = false): DurableContextImpl {
-    return new DurableContextImpl(this.execution, { stepId, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
+  createChild(stepId: string, replayOnly: boolean, virtual = false, name?: string): DurableContextImpl {
+    return new DurableContextImpl(this.execution, { stepId, name, parent: this, replayOnly: replayOnly || this.replayOnly, virtual });
+  }
+
+  /** The unhashed id the next operation of this context takes ("3", "2-3"). */
+  get position(): string {
+    return this.ids.peek();
   }
 
   /** True while the code at this point already ran in an earlier invocation. */
   isReplaying(): boolean {
     return this.replayOnly || this.execution.state.has(hashId(this.ids.peek()));
-  }
-
-  createLogger(operationId: string | undefined): DurableLogger {
-    return createLogger({
-      executionArn: this.execution.arn,
-      operationId,
-      isReplaying: operationId === undefined ? () => this.isReplaying() : () => false,
-      config: () => this.execution.loggerConfig,
-    });
   }
 }

@@ -19,6 +19,11 @@ export class DurablePromise<T> implements Promise<T> {
     return this.promise !== undefined;
   }
 
+  /** The official SDK's name for `isAwaited`. */
+  get isExecuted(): boolean {
+    return this.isAwaited;
+  }
+
   private start(): Promise<T> {
     this.promise ??= this.awaitResult();
     return this.promise;

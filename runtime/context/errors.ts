@@ -31,6 +31,9 @@ const operationErrorsByType: Record<string, OperationErrorClass> = {};
 export class DurableOperationError extends DurableError {
   readonly errorType: string;
   readonly errorData: string | undefined;
+  /** The recorded original error (its name, message, stack), as in the official SDK. */
+  declare cause?: Error;
+  declare stackTrace?: string[];
 
   constructor(message?: string, cause?: unknown, errorData?: string) {
     // A user's subclass (class MyError extends StepError) takes the kind of the class it extends.
@@ -40,6 +43,15 @@ export class DurableOperationError extends DurableError {
     super(kind.code, message || kind.fallback, { cause, name: kind.errorType });
     this.errorType = kind.errorType;
     this.errorData = errorData;
+  }
+
+  /** Rebuilds a recorded error (for replay); see `fromErrorObject`. */
+  static fromErrorObject(errorObject: ErrorObject): DurableOperationError {
+    return fromErrorObject(errorObject);
+  }
+
+  toErrorObject(): ErrorObject {
+    return toErrorObject(this);
   }
 }
 
@@ -71,12 +83,19 @@ export const WaitForConditionError = operationError("WaitForConditionError", Err
 export type WaitForConditionError = DurableOperationError;
 export const PromiseCombinatorError = operationError("PromiseCombinatorError", ErrorCode.COMBINATOR_FAILED, "Promise combinator failed", DurableOperationError);
 export type PromiseCombinatorError = DurableOperationError;
-export const BatchCompletionError = operationError("BatchCompletionError", ErrorCode.BATCH_FAILED, "Batch completed as failed", DurableOperationError);
-export type BatchCompletionError = DurableOperationError;
+const BatchFailure = operationError("BatchCompletionError", ErrorCode.BATCH_FAILED, "Batch completed as failed", DurableOperationError);
+/** Thrown by BatchResult.throwIfError when a custom shouldComplete decided FAILED. */
+export class BatchCompletionError extends BatchFailure {
+  readonly completionReason: string;
+  constructor(completionReason: string, message?: string, cause?: Error, errorData?: string) {
+    super(message || `Batch completed as failed by shouldComplete (${completionReason})`, cause, errorData);
+    this.completionReason = completionReason;
+  }
+}
 
 /** An AtMostOncePerRetry step found STARTED on replay: its last attempt was cut off. */
 export class StepInterruptedError extends DurableError {
-  constructor(stepId: string, name: string | undefined) {
+  constructor(stepId: string, name?: string) {
     super(
       ErrorCode.STEP_INTERRUPTED,
       `Step ${describe(stepId, name)} was started but did not finish (the invocation was interrupted). ` +
@@ -108,8 +127,9 @@ export class SerdesError extends DurableError {
   constructor(direction: "serialize" | "deserialize", what: string, cause: unknown) {
     super(
       ErrorCode.SERDES_FAILED,
-      `Could not ${direction} the value of ${what}: ${messageOf(cause)}. ` +
-        `Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`,
+      `Could not ${direction} the value of ${what}: ${messageOf(cause)}` +
+        // The serdes of compiled code says itself what it cannot carry and how to fix it.
+        ((cause as Error | undefined)?.name === "UncarriableValueError" ? "" : `. Values must survive the configured serdes (JSON by default); pass a custom serdes in the config.`),
       { cause, fatal: "execution", name: "SerdesError" },
     );
   }
@@ -119,12 +139,24 @@ export function describe(stepId: string, name: string | undefined): string {
   return name === undefined ? `#${stepId}` : `"${name}" (#${stepId})`;
 }
 
+// Errors of compiled code carry their own encoder (context/rich-errors.ts marks them): the ctx API's
+// errors keep the official shape, and the rich encoding stays out of bundles that never use it.
+const richErrors = new WeakMap<object, (error: any) => ErrorObject>();
+
+/** Makes toErrorObject write `error` with `encode` (the class, fields, cause and stack of compiled code). */
+export function encodeRichly(error: object, encode: (error: any) => ErrorObject): void {
+  richErrors.set(error, encode);
+}
+
 /**
  * The ErrorObject of an error, fitted to the error size limit; the stack is not sent, as in the
- * official SDK. Every error that is checkpointed or returned goes through here, and the error
- * the code sees is rebuilt from it, so a first run and its replays see the same (fitted) text.
+ * official SDK (compiled code's errors send it, see encodeRichly). Every error that is
+ * checkpointed or returned goes through here, and the error the code sees is rebuilt from it, so
+ * a first run and its replays see the same (fitted) text.
  */
 export function toErrorObject(error: unknown): ErrorObject {
+  const rich = typeof error === "object" && error !== null ? richErrors.get(error) : undefined;
+  if (rich) return fitError(rich(error));
   if (error instanceof DurableOperationError) {
     return fitError({ ErrorType: error.errorType, ErrorMessage: error.message, ErrorData: error.errorData ?? dataOfCause(error) });
   }

@@ -6,7 +6,8 @@
  * it after a macrotask so that user code resumed by the same settlement has run first.
  * Fatal errors never become PENDING.
  */
-import { DurableError } from "./errors.ts";
+import { trace } from "../protocol/verbose.ts";
+import { DurableError, messageOf } from "./errors.ts";
 
 export type Termination =
   | { kind: "suspend"; reason: string }
@@ -35,6 +36,11 @@ export class Lifecycle {
     return this.ended;
   }
 
+  /** True while user work (a step body, a check, a submitter) runs. */
+  get running(): boolean {
+    return this.executing > 0;
+  }
+
   /** Marks user work (a step body) as running; returns the idempotent end call. */
   beginExecuting(): () => void {
     this.executing++;
@@ -61,6 +67,7 @@ export class Lifecycle {
 
   terminate(termination: Termination): void {
     if (this.ended) return;
+    trace("invocation ends", () => ({ kind: termination.kind, reason: "reason" in termination ? termination.reason : messageOf(termination.error) }));
     this.ended = termination;
     this.resolveTermination(termination);
   }

@@ -56,7 +56,7 @@ export async function serializeWith(serdes: Serdes<any>, value: unknown, what: s
   return payload;
 }
 
-export async function deserializeWith<T>(serdes: Serdes<any>, data: string | undefined, what: string, context: SerdesContext): Promise<T> {
+export async function deserializeWith<T>(serdes: Pick<Serdes<any>, "deserialize">, data: string | undefined, what: string, context: SerdesContext): Promise<T> {
   try {
     return (await serdes.deserialize(data, context)) as T;
   } catch (error) {

@@ -24,7 +24,8 @@ const DURABLE = Symbol.for("use-durable.durable");
 
 type Tagged = Fn & { [STEP]?: StepMeta; [DURABLE]?: DurableMeta };
 
-export function registerStep<F extends Fn>(fn: F, meta: StepMeta): F {
+/** Tags a step function (dispatch.ts's registerStep also wraps it). */
+export function tagStep<F extends Fn>(fn: F, meta: StepMeta): F {
   requireFunction("registerStep", "fn", fn);
   const existing = (fn as Tagged)[STEP];
   // configureStep may have run first (it can sit above the declaration); keep its config.

@@ -17,6 +17,11 @@ import { ExecutionState } from "../protocol/execution-state.ts";
 import type { LambdaClientLike } from "../protocol/lambda-client.ts";
 import { createLambdaDurableClient } from "../protocol/lambda-client.ts";
 import type { Termination } from "../context/lifecycle.ts";
+import type { DurableLogger } from "../context/logger.ts";
+import type { DurableInstrumentationPlugin, PluginRunner } from "../context/plugin.ts";
+import { createPluginRunner } from "../context/plugin.ts";
+import { invocationHooks } from "../context/plugin-hooks.ts";
+import { loadPlugins } from "../context/plugin-loader.ts";
 import { hashId } from "../context/operation-id.ts";
 import { utf8Bytes } from "../context/serdes.ts";
 import type { DurableExecutionInvocationInput, DurableExecutionInvocationOutput } from "../protocol/wire.ts";
@@ -34,7 +39,9 @@ import { wait } from "../operations/wait.ts";
 
 installOperations({ step, wait, runInChildContext, createCallback, waitForCallback, invoke, waitForCondition, map, parallel, promiseCombinators });
 
-export type DurableHandler<TEvent = any, TResult = any> = (event: TEvent, context: DurableContext) => Promise<TResult>;
+export type DurableHandler<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger> = (event: TEvent, context: DurableContext<TLogger>) => Promise<TResult>;
+/** The official SDK's name for a durable handler. */
+export type DurableExecutionHandler<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger> = DurableHandler<TEvent, TResult, TLogger>;
 
 export type DurableLambdaHandler = (event: unknown, lambdaContext?: unknown) => Promise<DurableExecutionInvocationOutput>;
 
@@ -54,47 +61,103 @@ export interface DurableExecutionConfig {
    * a later await instead of at the step's. @default false
    */
   pipelinedCheckpoints?: boolean;
+  /** Instrumentation plugins, before those named in DURABLE_EXECUTION_PLUGINS. */
+  plugins?: DurableInstrumentationPlugin[];
+  pluginsConfig?: {
+    /**
+     * Levels of child contexts whose children are kept in the state after they finish (checkpointed
+     * with ReplayChildren), so plugins see the whole tree in later invocations: 1 keeps the
+     * children of top-level contexts, Infinity everything. @default 0
+     */
+    childOperationsDepth?: number;
+  };
 }
 
-export function withDurableExecution<TEvent = any, TResult = any>(
-  handler: DurableHandler<TEvent, TResult>,
+export function withDurableExecution<TEvent = any, TResult = any, TLogger extends DurableLogger = DurableLogger>(
+  handler: DurableHandler<TEvent, TResult, TLogger>,
   config: DurableExecutionConfig = {},
 ): DurableLambdaHandler {
   if (typeof handler !== "function") {
     throw new DurableError(ErrorCode.INVALID_ARGUMENT, `withDurableExecution(handler): handler must be an async function (event, context) => result, got ${typeof handler}.`);
   }
+  // Loaded once, while the function initialises; a failure answers every invocation FAILED.
+  const plugins = loadPlugins(config.plugins).then(createPluginRunner);
+  plugins.catch(() => {});
   return async (event, lambdaContext) => {
     const input = validateEvent(event);
+    const problem = configProblem(config);
+    let plugin: PluginRunner | undefined;
+    try {
+      if (problem) throw new DurableError(ErrorCode.INVALID_ARGUMENT, problem);
+      plugin = await plugins;
+    } catch (error) {
+      return { Status: "FAILED", Error: toErrorObject(error) };
+    }
     const injected = (event as { durableExecutionClient?: unknown }).durableExecutionClient;
     const client = isDurableExecutionClient(injected)
       ? injected
       : config.durableExecutionClient ?? createLambdaDurableClient(config.client);
-    const state = await ExecutionState.load(input, client);
-    const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext });
-    execution.pipelined = config.pipelinedCheckpoints === true;
-    const root = new DurableContextImpl(execution);
-    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
-
-    const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));
-    const outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination = await Promise.race([
-      body.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })),
-      execution.lifecycle.termination,
-    ]);
+    let state: ExecutionState;
     try {
-      return await finish(execution, outcome);
-    } finally {
-      // Abandoned work (a suspended branch, a race's loser) must not checkpoint after the answer.
-      execution.lifecycle.terminate({ kind: "suspend", reason: "invocation answered" });
-      execution.batcher.stop();
+      state = await ExecutionState.load(input, client);
+    } catch (error) {
+      if (DurableError.is(error) && error.fatal === "execution") return { Status: "FAILED", Error: toErrorObject(error) };
+      throw error;
     }
+    const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext, plugin, updated: input.UpdatedOperationIds });
+    execution.pipelined = config.pipelinedCheckpoints === true;
+    const root = new DurableContextImpl(execution, { preserve: rootPreserve(config.pluginsConfig?.childOperationsDepth), replayOnly: client.replayOnly === true });
+    const userInput = parseInput(state.execution?.ExecutionDetails?.InputPayload) as TEvent;
+    const base = {
+      requestId: (lambdaContext as { awsRequestId?: string } | undefined)?.awsRequestId as string,
+      executionArn: input.DurableExecutionArn,
+      executionInput: userInput,
+      executionStartTimestamp: state.execution?.StartTimestamp === undefined ? undefined : new Date(state.execution.StartTimestamp as string),
+    };
+
+    return invocationHooks(execution, base, input.UpdatedOperationIds ?? [], async (settled) => {
+      const body = runInContext(root, () => Promise.resolve().then(() => handler(userInput, root)));
+      const outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination = await Promise.race([
+        body.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })),
+        execution.lifecycle.termination,
+      ]);
+      if (!("kind" in outcome)) settled(outcome);
+      try {
+        return await finish(execution, outcome);
+      } finally {
+        // Abandoned work (a suspended branch, a race's loser) must not checkpoint after the answer.
+        execution.lifecycle.terminate({ kind: "suspend", reason: "invocation answered" });
+        execution.batcher.stop();
+      }
+    });
   };
+}
+
+/** A config the official SDK refuses too: the invocation answers FAILED without running. */
+function configProblem(config: DurableExecutionConfig): string | undefined {
+  const depth = config.pluginsConfig?.childOperationsDepth;
+  if (depth !== undefined && depth !== Infinity && !(Number.isInteger(depth) && depth >= 0)) {
+    return `pluginsConfig.childOperationsDepth must be a non-negative integer or Infinity; got ${String(depth)}.`;
+  }
+  return config.client && config.durableExecutionClient
+    ? "withDurableExecution: pass client or durableExecutionClient, not both (new DurableExecutionApiClient(client) keeps the Lambda transport)."
+    : undefined;
+}
+
+/** The root's budget of preserved levels: a context keeps its children while its budget is >= 1. */
+function rootPreserve(depth: number | undefined): number {
+  return depth === undefined || depth <= 0 ? 0 : depth + 1;
 }
 
 async function finish(
   execution: Execution,
   outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | Termination,
 ): Promise<DurableExecutionInvocationOutput> {
-  if ("kind" in outcome) return fromTermination(outcome);
+  if ("kind" in outcome) {
+    // As in the official SDK, updates queued before a fatal error still reach the service.
+    if (outcome.kind === "failed") await execution.batcher.drain().catch(() => {});
+    return fromTermination(outcome);
+  }
   const fatal = !outcome.ok && DurableError.is(outcome.error) ? outcome.error.fatal : undefined;
   if (!outcome.ok && fatal) execution.lifecycle.fail(outcome.error);
   else {

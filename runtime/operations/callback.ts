@@ -19,16 +19,16 @@ import { deserializeWith } from "../context/serdes.ts";
 import type { ErrorObject, Operation } from "../protocol/wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.ts";
 
-export interface CreateCallbackConfig<T = unknown> {
+export interface CreateCallbackConfig<T = string> {
   /** Overall time the external system has to answer. @default none */
   timeout?: Duration;
   /** Time allowed between heartbeats. @default none */
   heartbeatTimeout?: Duration;
-  /** Deserialises the result string (only `deserialize` is used). @default the context's callback deserializer */
-  serdes?: Serdes<T>;
+  /** Deserialises the result string. @default the context's callback deserializer */
+  serdes?: Omit<Serdes<T>, "serialize"> & { serialize?: Serdes<T>["serialize"] };
 }
 
-export type CreateCallbackResult<T> = [DurablePromise<T>, string];
+export type CreateCallbackResult<T = string> = [DurablePromise<T>, string];
 
 const TERMINAL: ReadonlySet<string> = new Set([OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.TIMED_OUT]);
 
@@ -65,7 +65,7 @@ export function createCallback<T>(ctx: DurableContextImpl, args: readonly unknow
 }
 
 /** The value of a completed callback, or its rebuilt failure. Shared with waitForCallback. */
-export async function settleCallback<T>(op: Operation, slot: OperationSlot, serdes: Serdes<any>): Promise<T> {
+export async function settleCallback<T>(op: Operation, slot: OperationSlot, serdes: Pick<Serdes<any>, "deserialize">): Promise<T> {
   const details = op.CallbackDetails;
   if (op.Status === OperationStatus.SUCCEEDED) {
     return deserializeWith<T>(serdes, details?.Result, slot.describe(), slot.serdesContext());

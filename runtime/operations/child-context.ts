@@ -7,16 +7,20 @@
  */
 import { requireFunction, splitName } from "../context/arguments.ts";
 import { runInContext } from "../context/current-context.ts";
+import { childHooks } from "../context/plugin-hooks.ts";
 import type { DurableContext, DurableContextImpl, OperationSlot } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import type { DurableOperationError } from "../context/errors.ts";
 import { ChildContextError, DurableError, fromErrorObject, toErrorObject } from "../context/errors.ts";
+import type { DurableLogger } from "../context/logger.ts";
 import type { Serdes } from "../context/serdes.ts";
 import { deserializeWith, oversized, serializeWith } from "../context/serdes.ts";
 import type { OperationUpdate } from "../protocol/wire.ts";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.ts";
 
-export type ChildFunction<T> = (context: DurableContext) => T | Promise<T>;
+export type ChildFunction<T, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => T | Promise<T>;
+/** The official SDK's name and shape for a child body. */
+export type ChildFunc<T, Logger extends DurableLogger = DurableLogger> = (context: DurableContext<Logger>) => Promise<T>;
 
 export interface ChildConfig<T = unknown> {
   serdes?: Serdes<T>;
@@ -25,6 +29,14 @@ export interface ChildConfig<T = unknown> {
   /** Payload checkpointed instead of a result over 256 KiB. @default "" */
   summaryGenerator?: (result: T) => string;
   errorMapper?: (error: DurableOperationError) => Error;
+  /**
+   * use-durable only: when it holds for the result (compiled code passes "is not data", such as a
+   * callback's promise), the result is kept in memory rather than serialised, the children are
+   * kept (ReplayChildren), and a replay rebuilds the result by re-running the body. @default none
+   */
+  replayChildren?: (result: T) => boolean;
+  /** No CONTEXT operation of its own: its operations are parented to the enclosing context. */
+  virtualContext?: boolean;
 }
 
 const noop = (): void => {};
@@ -37,7 +49,9 @@ export function runInChildContext<T>(ctx: DurableContextImpl, args: readonly unk
   return ctx.operation(async (): Promise<T> => {
     const slot = ctx.allocate({ type: OperationType.CONTEXT, subType: config?.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT, name });
     return runChild(ctx, slot, config?.serdes ?? ctx.execution.serdes, fn, {
+      flat: config?.virtualContext,
       summaryGenerator: config?.summaryGenerator,
+      replayChildren: config?.replayChildren,
       mapError: config?.errorMapper ?? childContextError,
       end: (update, outcome) => {
         if (update) ctx.checkpoint(update).catch(noop);
@@ -53,6 +67,8 @@ export interface ChildRun<T> {
   flat?: boolean | undefined;
   /** Payload checkpointed instead of a result over 256 KiB. @default "" */
   summaryGenerator?: ((result: T) => string) | undefined;
+  /** A result it holds for is kept in memory and rebuilt on replay (ChildConfig.replayChildren). */
+  replayChildren?: ((result: T) => boolean) | undefined;
   mapError: (recorded: DurableOperationError) => Error;
   /**
    * Ends the run, fresh or replayed: sends `update` (undefined when nothing is to be sent) and
@@ -77,29 +93,33 @@ export async function runChild<T>(ctx: DurableContextImpl, slot: OperationSlot, 
   const replayOnly = op?.Status === OperationStatus.SUCCEEDED;
   const quiet = replayOnly || run.flat;
   if (!op && !run.flat) ctx.checkpoint(slot.update(OperationAction.START)).catch(noop);
-  const child = ctx.createChild(slot.stepId, replayOnly, run.flat);
+  const child = ctx.createChild(slot.stepId, replayOnly, run.flat, slot.kind.name);
   let result: T;
   try {
     // One microtask late, as in the official SDK (its START is followed by an await): contexts
     // started together queue all their STARTs before any body adds operations. A promise job,
     // not queueMicrotask, which the emulator's fake timers replace.
-    result = await runInContext(child, () => Promise.resolve().then(() => fn(child)));
+    result = await runInContext(child, () => Promise.resolve().then(() => childHooks(ctx, slot, op !== undefined || !!run.flat, () => fn(child))));
   } catch (error) {
     child.finished = true;
     if (DurableError.is(error) && error.fatal) throw error;
     const errorObject = toErrorObject(error);
     const failure = run.mapError(fromErrorObject(errorObject));
-    return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject }), { failure });
+    return run.end(quiet ? undefined : slot.update(OperationAction.FAIL, { Error: errorObject, ...(child.preserve >= 1 && { ContextOptions: { ReplayChildren: true } }) }), { failure });
   }
   // Close the gate before any await: children still running (a race's loser) must not checkpoint.
   child.finished = true;
-  const payload = await serializeWith(serdes, result, what, slot.serdesContext());
+  // A result that is not data stays in memory; a replay re-runs the body to rebuild it. Kept
+  // children (pluginsConfig.childOperationsDepth) keep the whole payload too; on replay the body
+  // re-runs from the children's records either way.
+  const kept = run.replayChildren?.(result);
+  const payload = kept ? undefined : await serializeWith(serdes, result, what, slot.serdesContext());
   const update = quiet
     ? undefined
-    : oversized(payload)
+    : kept || oversized(payload)
       ? slot.update(OperationAction.SUCCEED, { Payload: run.summaryGenerator?.(result) ?? "", ContextOptions: { ReplayChildren: true } })
-      : slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload });
-  return run.end(update, { value: valueOf(payload) });
+      : slot.update(OperationAction.SUCCEED, { ...(payload !== undefined && { Payload: payload }), ...(child.preserve >= 1 && { ContextOptions: { ReplayChildren: true } }) });
+  return run.end(update, { value: kept ? () => Promise.resolve(result) : valueOf(payload) });
 }
 
 /** The default failure of a child context: a ChildContextError around the rebuilt original. */

@@ -8,12 +8,13 @@
  */
 import { requireFunction, splitName } from "../context/arguments.ts";
 import { runInStep } from "../context/current-context.ts";
+import { attemptHooks } from "../context/plugin-hooks.ts";
 import type { DurableContextImpl, OperationSlot } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import { never } from "../context/durable-promise.ts";
 import { durationToSeconds } from "../context/duration.ts";
 import { DurableError, StepInterruptedError, fromErrorObject, toErrorObject } from "../context/errors.ts";
-import type { DurableLogger } from "../context/logger.ts";
+import type { DurableContextLogger, DurableLogger } from "../context/logger.ts";
 import type { RetryStrategy } from "./retry-strategy.ts";
 import { retryPresets } from "./retry-strategy.ts";
 import type { Serdes } from "../context/serdes.ts";
@@ -27,13 +28,16 @@ export const StepSemantics = {
 } as const;
 export type StepSemantics = (typeof StepSemantics)[keyof typeof StepSemantics];
 
-export interface StepContext {
-  logger: DurableLogger;
+export interface StepContext<Logger extends DurableLogger = DurableLogger> {
+  logger: DurableContextLogger<Logger>;
   /** 1 for the first attempt. */
   attempt: number;
 }
 
-export type StepFunction<T> = (context: StepContext) => T | Promise<T>;
+/** A step body; may also return the value directly. */
+export type StepFunction<T, Logger extends DurableLogger = DurableLogger> = (context: StepContext<Logger>) => T | Promise<T>;
+/** The official SDK's name and shape for a step body. */
+export type StepFunc<T, Logger extends DurableLogger = DurableLogger> = (context: StepContext<Logger>) => Promise<T>;
 
 export interface StepConfig<T = unknown> {
   /** @default retryPresets.default (6 attempts, exponential, FULL jitter) */
@@ -117,7 +121,7 @@ export function stepOperation<T>(ctx: DurableContextImpl, subType: string, name:
 export async function runAttempt<T>(ctx: DurableContextImpl, slot: OperationSlot, fn: StepFunction<T>, attempt: number): Promise<T> {
   const end = ctx.execution.lifecycle.beginExecuting();
   try {
-    return await runInStep(ctx, () => fn({ logger: ctx.createLogger(slot.id), attempt }));
+    return await attemptHooks(ctx, slot, attempt, () => runInStep(ctx, () => Promise.resolve(fn({ logger: ctx.execution.stepLogger, attempt })), { stepId: slot.stepId, name: slot.kind.name, attempt }));
   } finally {
     end();
   }

@@ -15,18 +15,18 @@ import { DurablePromise } from "../context/durable-promise.ts";
 import type { DurableOperationError } from "../context/errors.ts";
 import { CallbackSubmitterError, ChildContextError } from "../context/errors.ts";
 import { passThroughSerdes } from "../context/execution.ts";
-import type { DurableLogger } from "../context/logger.ts";
+import type { DurableContextLogger, DurableLogger } from "../context/logger.ts";
 import type { RetryStrategy } from "./retry-strategy.ts";
 import { deserializeWith } from "../context/serdes.ts";
 import { OperationSubType } from "../protocol/wire.ts";
 
-export interface WaitForCallbackContext {
-  logger: DurableLogger;
+export interface WaitForCallbackContext<Logger extends DurableLogger = DurableLogger> {
+  logger: DurableContextLogger<Logger>;
 }
 
-export type WaitForCallbackSubmitter = (callbackId: string, context: WaitForCallbackContext) => unknown;
+export type WaitForCallbackSubmitter<Logger extends DurableLogger = DurableLogger> = (callbackId: string, context: WaitForCallbackContext<Logger>) => unknown;
 
-export interface WaitForCallbackConfig<T = unknown> extends CreateCallbackConfig<T> {
+export interface WaitForCallbackConfig<T = string> extends CreateCallbackConfig<T> {
   /** Retries of the submitter step. @default the step default (6 attempts, exponential) */
   retryStrategy?: RetryStrategy;
 }

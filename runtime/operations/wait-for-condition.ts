@@ -12,20 +12,22 @@ import type { DurableContextImpl } from "../context/durable-context.ts";
 import type { DurablePromise } from "../context/durable-promise.ts";
 import { durationToSeconds } from "../context/duration.ts";
 import { DurableError, ErrorCode, fromErrorObject, toErrorObject } from "../context/errors.ts";
-import type { DurableLogger } from "../context/logger.ts";
+import type { DurableContextLogger, DurableLogger } from "../context/logger.ts";
 import type { Serdes } from "../context/serdes.ts";
 import { runAttempt, stepOperation } from "./step.ts";
 import { deserializeWith, serializeWith } from "../context/serdes.ts";
 import type { WaitStrategy } from "./wait-strategy.ts";
 import { OperationAction, OperationStatus, OperationSubType } from "../protocol/wire.ts";
 
-export interface WaitForConditionContext {
-  logger: DurableLogger;
+export interface WaitForConditionContext<Logger extends DurableLogger = DurableLogger> {
+  logger: DurableContextLogger<Logger>;
   /** 1 for the first poll. */
   attempt: number;
 }
 
-export type WaitForConditionCheck<T> = (state: T, context: WaitForConditionContext) => T | Promise<T>;
+export type WaitForConditionCheck<T, Logger extends DurableLogger = DurableLogger> = (state: T, context: WaitForConditionContext<Logger>) => T | Promise<T>;
+/** The official SDK's name and shape for a check. */
+export type WaitForConditionCheckFunc<T, Logger extends DurableLogger = DurableLogger> = (state: T, context: WaitForConditionContext<Logger>) => Promise<T>;
 
 export interface WaitForConditionConfig<T> {
   /** State handed to the first poll. Required. */

@@ -11,8 +11,11 @@ import { DurableError, ErrorCode, WaitForConditionError } from "../context/error
 import { JitterStrategy, applyJitter } from "./retry-strategy.ts";
 
 
-export type WaitStrategyDecision = { shouldContinue: false } | { shouldContinue: true; delay: { seconds: number } };
+export type WaitStrategyDecision = { shouldContinue: false } | { shouldContinue: true; delay: Duration };
 export type WaitStrategy<T> = (state: T, attemptsMade: number) => WaitStrategyDecision;
+/** The official SDK's names for the two above. */
+export type WaitForConditionDecision = WaitStrategyDecision;
+export type WaitForConditionWaitStrategyFunc<T> = WaitStrategy<T>;
 
 export interface WaitStrategyConfig<T> {
   /** True while the condition is not met yet. */

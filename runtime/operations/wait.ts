@@ -14,15 +14,13 @@ export function wait(ctx: DurableContextImpl, args: readonly unknown[]): Durable
   const { name, rest, where } = splitName("wait", args, NameRule.stringFirst);
   const seconds = durationToSeconds(rest[0], where, 1);
   return ctx.operation(
-    async (): Promise<OperationSlot | undefined> => {
+    async (): Promise<OperationSlot> => {
       const slot = ctx.allocate({ type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
-      const op = slot.current();
-      if (op && TERMINAL.has(op.Status)) return undefined;
-      if (!op) await ctx.checkpoint(slot.update(OperationAction.START, { WaitOptions: { WaitSeconds: seconds } }));
+      if (!slot.current()) await ctx.checkpoint(slot.update(OperationAction.START, { WaitOptions: { WaitSeconds: seconds } }));
       return slot;
     },
     async (slot) => {
-      if (slot) await ctx.waitFor(slot, (o) => o !== undefined && TERMINAL.has(o.Status));
+      await ctx.waitFor(slot, (o) => o !== undefined && TERMINAL.has(o.Status));
     },
   );
 }

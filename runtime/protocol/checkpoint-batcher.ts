@@ -4,7 +4,9 @@
  * most 250 updates and ~750 KiB, and an EXECUTION update is always the last of its request. The
  * token rotates from each response and the response's operations are merged into the state
  * before any waiter resumes. On failure every queued and in-flight promise rejects. A response
- * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED.
+ * without a token closes checkpointing: later updates reject with CHECKPOINT_CLOSED. `poll()`
+ * asks for a request even with nothing queued (an empty checkpoint: how the service is asked
+ * what changed); it rides on the next request when updates are queued.
  *
  * A held update (an at-least-once step's START) takes its place in the queue like any other, so the
  * order of updates, and with it the history, is unchanged, but does not itself start a request: it
@@ -12,9 +14,11 @@
  * instead of two), or when HOLD_MS have passed, so a long step still shows as running.
  */
 import type { DurableExecutionClient } from "./client.ts";
+import { isDurableExecutionClientError } from "./client-error.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes, messageOf } from "./durable-error.ts";
 import type { ExecutionState } from "./execution-state.ts";
-import type { OperationUpdate } from "./wire.ts";
+import { trace } from "./verbose.ts";
+import type { Operation, OperationUpdate } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
 
 // Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
@@ -60,6 +64,7 @@ export class CheckpointBatcher {
   private failure: unknown;
   private stopped = false;
   private drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private polls: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Requests sent so far; tests and the bench read it. */
   requests = 0;
 
@@ -71,7 +76,7 @@ export class CheckpointBatcher {
   }
 
   get idle(): boolean {
-    return this.inFlight === undefined && this.queue.length === 0;
+    return this.inFlight === undefined && this.queue.length === 0 && this.polls.length === 0;
   }
 
   get closed(): boolean {
@@ -98,6 +103,15 @@ export class CheckpointBatcher {
     });
   }
 
+  /** Resolves once a request sent after this call has completed (its operations merged). */
+  poll(): Promise<void> {
+    if (this.failure !== undefined || this.token === undefined || this.stopped) return new Promise<void>(() => {});
+    return new Promise<void>((resolve, reject) => {
+      this.polls.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
   /**
    * Stops sending: the invocation has answered. Queued updates are dropped (their promises never
    * settle, like any abandoned work), so nothing reaches the service after the output.
@@ -106,6 +120,7 @@ export class CheckpointBatcher {
     this.stopped = true;
     this.queue = [];
     this.clearHold();
+    this.polls = [];
   }
 
   /** Resolves once everything enqueued so far has been sent; rejects if checkpointing failed. */
@@ -154,11 +169,14 @@ export class CheckpointBatcher {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.queue.length === 0 || this.failure !== undefined || this.stopped) return;
+    if (this.inFlight || (this.queue.length === 0 && this.polls.length === 0) || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
     if (!this.queue.some((q) => q.held)) this.clearHold();
+    const polls = this.polls;
+    this.polls = [];
     this.inFlight = batch;
     this.requests++;
+    trace("checkpoint", () => ({ updates: batch.map((item) => `${item.update.Type} ${item.update.Action} ${item.update.Id}`), polls: polls.length }));
     let response;
     try {
       response = await this.options.client.checkpoint({
@@ -167,20 +185,22 @@ export class CheckpointBatcher {
         Updates: batch.map((item) => item.update),
       });
     } catch (error) {
+      this.polls.push(...polls);
       this.fail(classifyCheckpointError(error));
       return;
     }
     this.inFlight = undefined;
     this.token = response?.CheckpointToken || undefined;
-    this.options.state.merge(response?.NewExecutionState?.Operations);
-    for (const item of batch) item.resolve();
+    this.options.state.merge(response?.NewExecutionState?.Operations as Operation[] | undefined);
+    for (const item of [...batch, ...polls]) item.resolve();
     if (this.token === undefined) {
       const terminal = batch.some((item) => item.update.Type === OperationType.EXECUTION);
       for (const item of this.queue) item.reject(closedError(item.update));
       this.queue = [];
+      this.polls = []; // nothing more can be asked: they never settle, like abandoned work
       this.options.onClosed(terminal);
     }
-    if (this.queue.some((q) => !q.held) || (this.queue.length > 0 && this.drainWaiters.length > 0)) {
+    if (this.queue.some((q) => !q.held) || this.polls.length > 0 || (this.queue.length > 0 && this.drainWaiters.length > 0)) {
       this.schedule();
       return;
     }
@@ -195,11 +215,13 @@ export class CheckpointBatcher {
   }
 
   private fail(error: CheckpointError): void {
+    trace("checkpoint failed", () => ({ message: error.message, fatal: error.fatal }));
     this.failure = error;
     this.clearHold();
-    const pending = [...(this.inFlight ?? []), ...this.queue];
+    const pending = [...(this.inFlight ?? []), ...this.queue, ...this.polls];
     this.inFlight = undefined;
     this.queue = [];
+    this.polls = [];
     for (const item of pending) item.reject(error);
     for (const waiter of this.drainWaiters) waiter.reject(error);
     this.drainWaiters = [];
@@ -216,17 +238,23 @@ function closedError(update: OperationUpdate): DurableError {
 }
 
 /**
- * Stale token, throttling, 5xx and network errors are the invocation's problem (thrown so Lambda
- * retries it); any other 4xx is permanent and fails the execution.
+ * A client's own DurableExecutionClientError scope is believed first. Otherwise stale token,
+ * throttling, 5xx and network errors are the invocation's problem (thrown so Lambda retries it);
+ * any other 4xx, and KMS key errors (a customer's misconfiguration, sent as 502), are permanent
+ * and fail the execution.
  */
 export function classifyCheckpointError(error: unknown): CheckpointError {
   const e = error as { name?: string; statusCode?: number; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.$response?.statusCode;
   const message = messageOf(error);
   const where = `Checkpoint request failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
+  if (isDurableExecutionClientError(error)) {
+    const execution = error.scope === "EXECUTION";
+    return new CheckpointError(`${where}. The client says ${execution ? "the execution fails" : "the invocation is retried"}.`, execution ? "execution" : "invocation", error);
+  }
   const stale = /invalid checkpoint token/i.test(message);
   const throttled = status === 429 || e?.name === "TooManyRequestsException";
-  if (!stale && !throttled && status !== undefined && status >= 400 && status < 500) {
+  if (/^KMS(AccessDenied|Disabled|InvalidState|NotFound)Exception$/.test(e?.name ?? "") || (!stale && !throttled && status !== undefined && status >= 400 && status < 500)) {
     return new CheckpointError(`${where}. The service rejected the update; the execution fails.`, "execution", error);
   }
   const why = stale ? "The token is stale; the" : throttled ? "Throttled; the" : "The";

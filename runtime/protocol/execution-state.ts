@@ -7,6 +7,7 @@
  * is due). Watchers of an id are woken when that operation changes.
  */
 import type { DurableExecutionClient } from "./client.ts";
+import { isDurableExecutionClientError } from "./client-error.ts";
 import { CheckpointError, messageOf } from "./durable-error.ts";
 import type { DurableExecutionInvocationInput, Operation } from "./wire.ts";
 import { Limits, OperationType } from "./wire.ts";
@@ -30,9 +31,19 @@ export class ExecutionState {
     return this.operations.has(hashedId);
   }
 
+  /** Told of the operations whose status a merge changed (instrumentation plugins). */
+  onChange: ((changed: Operation[]) => void) | undefined;
+
+  /** Every operation known, in the order first seen. */
+  values(): IterableIterator<Operation> {
+    return this.operations.values();
+  }
+
   merge(operations: readonly Operation[] | undefined): void {
     if (!operations) return;
+    const changed: Operation[] = [];
     for (const operation of operations) {
+      if (this.onChange && this.operations.get(operation.Id)?.Status !== operation.Status) changed.push(operation);
       this.operations.set(operation.Id, operation);
       if (operation.Type === OperationType.EXECUTION && this.executionOperation === undefined) {
         this.executionOperation = operation;
@@ -43,6 +54,7 @@ export class ExecutionState {
         for (const wake of waiting) wake(operation);
       }
     }
+    if (changed.length > 0) this.onChange?.(changed);
   }
 
   /** Calls `wake` once, the next time the operation with this hashed id changes. */
@@ -66,14 +78,16 @@ export class ExecutionState {
           MaxItems: Limits.STATE_PAGE_ITEMS,
         });
       } catch (cause) {
-        // Without the whole state nothing can be replayed: let Lambda retry the invocation.
+        // Without the whole state nothing can be replayed: let Lambda retry the invocation, unless
+        // the client says the failure is permanent (DurableExecutionClientError, scope EXECUTION).
+        const permanent = isDurableExecutionClientError(cause) && cause.scope === "EXECUTION";
         throw new CheckpointError(
-          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. The invocation is retried.`,
-          "invocation",
+          `Could not load the execution state (GetDurableExecutionState, marker ${JSON.stringify(marker)}): ${messageOf(cause)}. ${permanent ? "The client says the execution fails." : "The invocation is retried."}`,
+          permanent ? "execution" : "invocation",
           cause,
         );
       }
-      state.merge(page.Operations);
+      state.merge(page.Operations as Operation[] | undefined);
       marker = page.NextMarker;
     }
     return state;

@@ -10,6 +10,7 @@ import type { DurableExecutionClient } from "./client.ts";
 import { DurableError, ErrorCode } from "./durable-error.ts";
 import { settingsFromEnvironment } from "./service-endpoint.ts";
 import { createSignedClient } from "./signed-client.ts";
+import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
 /** The subset of a LambdaClient we use; lets callers pass their own configured instance. */
 export interface LambdaClientLike {
@@ -46,7 +47,12 @@ export function createLambdaDurableClient(client?: LambdaClientLike): DurableExe
   const getClient = (): Promise<LambdaClientLike> => {
     if (client) return Promise.resolve(client);
     // One client per process: Lambda reuses warm processes, so keep-alive connections survive.
-    defaultClient ??= loadModule().then((m) => new m.LambdaClient({}));
+    // As the official SDK's own client: our user agent, and timeouts so a stuck connection fails
+    // the request (and the invocation is retried) instead of holding the invocation.
+    defaultClient ??= loadModule().then((m) => new m.LambdaClient({
+      customUserAgent: [[SDK_NAME, SDK_VERSION]],
+      requestHandler: { connectionTimeout: 5000, socketTimeout: 50000, requestTimeout: 55000, throwOnRequestTimeout: true },
+    } as never));
     return defaultClient;
   };
   return {

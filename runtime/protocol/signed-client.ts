@@ -21,6 +21,7 @@ import type { Agent, IncomingMessage } from "node:http";
 import type { DurableExecutionClient } from "./client.ts";
 import type { ServiceSettings } from "./service-endpoint.ts";
 import { canonicalQuery, escapeUri, sign } from "./sigv4.ts";
+import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
 type HttpModule = typeof import("node:http");
 
@@ -62,7 +63,7 @@ export function createSignedClient(settings: ServiceSettings): DurableExecutionC
     })();
     const { http, agent } = transport;
     const headers = sign({ method, host: endpoint.host, path: base + path, query, headers: body ? { "content-type": "application/json" } : {}, body }, credentials, region, "lambda", new Date());
-    headers["user-agent"] = `use-durable node/${process.version}`;
+    headers["user-agent"] = `${SDK_NAME}/${SDK_VERSION} node/${process.version}`;
     if (body) headers["content-length"] = String(Buffer.byteLength(body));
     const search = canonicalQuery(query);
     return new Promise((resolve, reject) => {
@@ -109,13 +110,14 @@ export function createSignedClient(settings: ServiceSettings): DurableExecutionC
     }
   };
 
-  const route = (arn: string, action: string) => `/2025-12-01/durable-executions/${escapeUri(arn)}/${action}`;
+  // The model types every member optional; the runtime always sets the ARN and token (the service rejects an empty one).
+  const route = (arn: string | undefined, action: string) => `/2025-12-01/durable-executions/${escapeUri(arn ?? "")}/${action}`;
   return {
     checkpoint: ({ DurableExecutionArn, CheckpointToken, ClientToken, Updates }) =>
       send("POST", route(DurableExecutionArn, "checkpoint"), {}, JSON.stringify({ CheckpointToken, ClientToken: ClientToken ?? randomUUID(), Updates })),
     getExecutionState: ({ DurableExecutionArn, CheckpointToken, Marker, MaxItems }) =>
       send("GET", route(DurableExecutionArn, "state"), {
-        CheckpointToken,
+        CheckpointToken: CheckpointToken ?? "",
         ...(Marker !== undefined ? { Marker } : {}),
         ...(MaxItems !== undefined ? { MaxItems: String(MaxItems) } : {}),
       }),

@@ -1,14 +1,27 @@
 /**
- * Runs a Lambda durable handler (ours or the official SDK's) under AWS's emulator,
- * `LocalDurableTestRunner` with skipped time, and returns what tests assert on: status, result,
- * error, the ordered history as [EventType, SubType, Name] tuples, the operations and the number
- * of invocations. Hooks act on operations as they appear (for example send a callback success
- * once a CALLBACK starts) and register functions for chained invokes.
+ * Runs a Lambda durable handler (ours or the official SDK's) on a durable execution backend with
+ * skipped time, and returns what tests assert on: status, result, error, the ordered history as
+ * [EventType, SubType, Name] tuples, the operations and the number of invocations. Hooks act on
+ * operations as they appear (for example send a callback success once a CALLBACK starts) and
+ * register functions for chained invokes.
+ *
+ * Two backends, one harness: AWS's emulator (`LocalDurableTestRunner` of
+ * @aws/durable-execution-sdk-js-testing, the reference) and our engine through use-durable/testing
+ * (the same API). USE_DURABLE_BACKEND=engine picks ours; vitest.config.ts runs every runtime and
+ * operations test file under both, and each run is recorded for the parity check
+ * (test/support/backend-parity.ts) that compares the two backends' histories and results.
  *
  * Call `startEmulator()` in beforeAll and `stopEmulator()` in afterAll of each test file.
  */
 import type { DurableOperation, TestResultError } from "@aws/durable-execution-sdk-js-testing";
-import { LocalDurableTestRunner, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
+import { LocalDurableTestRunner as AwsRunner, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
+import { LocalDurableTestRunner as EngineRunner } from "../../engine/testing/index.ts";
+import { recordRun } from "./backend-parity.ts";
+
+export type Backend = "aws" | "engine";
+export const backend: Backend = process.env.USE_DURABLE_BACKEND === "engine" ? "engine" : "aws";
+// Both runners have the same API; the engine's is typed for our handlers, AWS's for the official SDK's.
+const LocalDurableTestRunner = (backend === "engine" ? EngineRunner : AwsRunner) as unknown as typeof AwsRunner;
 
 export type LambdaHandler = (event: any, context: any) => Promise<any>;
 export type HistoryEntry = [eventType: string, subType: string | undefined, name: string | undefined];
@@ -29,6 +42,11 @@ export interface EmulatorOptions {
   functions?: Record<string, LambdaHandler>;
   /** Durable functions for chained invokes, by function name. */
   durableFunctions?: Record<string, LambdaHandler>;
+  /**
+   * Keep time real on the engine for this run: hooks that act on the real clock (heartbeats every
+   * 300 ms) race its skipped timers. AWS's emulator runs callback timers on the real clock anyway.
+   */
+  realTime?: boolean;
 }
 
 export interface OperationRecord {
@@ -61,7 +79,10 @@ export async function stopEmulator(): Promise<void> {
 }
 
 export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOptions = {}): Promise<EmulatorRun> {
-  const runner = new LocalDurableTestRunner({ handlerFunction: handler as never });
+  const runner =
+    backend === "engine"
+      ? (new EngineRunner({ handlerFunction: handler, ...(options.realTime ? { skipTime: false } : {}) }) as unknown as AwsRunner)
+      : new LocalDurableTestRunner({ handlerFunction: handler as never });
   for (const [name, fn] of Object.entries(options.functions ?? {})) runner.registerFunction(name, fn as never);
   for (const [name, fn] of Object.entries(options.durableFunctions ?? {})) runner.registerDurableFunction(name, fn as never);
   // Every hook is awaited to its end, after the run too: an error thrown late, or a hook whose
@@ -90,7 +111,7 @@ export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOpt
   const events = result.getHistoryEvents();
   const operations = result.getOperations();
   const status = result.getStatus();
-  return {
+  const run: EmulatorRun = {
     status,
     result: status === "SUCCEEDED" ? result.getResult() : undefined,
     error: status === "SUCCEEDED" ? undefined : result.getError(),
@@ -106,6 +127,8 @@ export async function runOnEmulator(handler: LambdaHandler, options: EmulatorOpt
     invocations: result.getInvocations().length,
     raw: { operations, events },
   };
+  recordRun(backend, run);
+  return run;
 }
 
 function describeHook(hook: OperationHook): string {

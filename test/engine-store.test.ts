@@ -1,0 +1,69 @@
+/**
+ * The store's contract: the schema version in user_version, a database from a newer version
+ * refused with a clear error, data kept across a reopen, the Node check, and node:sqlite's
+ * ExperimentalWarning silenced without silencing any other warning.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { assertEngineNode } from "../engine/node-version.ts";
+import { openDatabase } from "../engine/store/database.ts";
+import { SCHEMA_VERSION } from "../engine/store/schema.ts";
+import { Store } from "../engine/store/store.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ud-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a new file gets the schema at the current version, in WAL mode, and keeps its rows across a reopen", async () => {
+  const path = join(dir, "a", "engine.db");
+  const store = new Store(path);
+  expect(store.db.prepare("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION });
+  expect(store.db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+  store.transaction(() => store.setMeta("k", "v"));
+  await store.close();
+  const again = new Store(path);
+  expect(again.meta("k")).toBe("v");
+  await again.close();
+});
+
+test("a database written by a newer version is refused, untouched", async () => {
+  const path = join(dir, "newer.db");
+  const db = openDatabase(path);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 4}`);
+  await db.close();
+  expect(() => new Store(path)).toThrow(
+    expect.objectContaining({ code: "UD_ENGINE_DB_NEWER", message: expect.stringMatching(/newer use-durable \(schema \d+; this version knows up to \d+\)\. Upgrade use-durable/) }),
+  );
+});
+
+test("a rolled-back transaction leaves nothing behind", () => {
+  const store = new Store(":memory:");
+  expect(() =>
+    store.transaction(() => {
+      store.setMeta("half", "written");
+      throw new Error("crash in the middle");
+    }),
+  ).toThrow("crash in the middle");
+  expect(store.meta("half")).toBeUndefined();
+});
+
+test("Node older than 22.13 is refused with a message that says what to do", () => {
+  expect(() => assertEngineNode("22.12.0")).toThrow(expect.objectContaining({ code: "UD_ENGINE_NODE", message: expect.stringMatching(/needs Node 22\.13\.0 or later.*this is Node 22\.12\.0/) }));
+  expect(() => assertEngineNode("20.19.2")).toThrow(/Node 20\.19\.2/);
+  expect(() => assertEngineNode("22.13.0")).not.toThrow();
+  expect(() => assertEngineNode("24.1.0")).not.toThrow();
+});
+
+test("only node:sqlite's ExperimentalWarning is silenced", () => {
+  const script = `
+    import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, "../engine/store/database.ts"))};
+    await openDatabase(":memory:").close();
+    process.emitWarning("another experiment", "ExperimentalWarning");
+  `;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(run.status).toBe(0);
+  expect(run.stderr).not.toMatch(/SQLite/);
+  expect(run.stderr).toMatch(/ExperimentalWarning: another experiment/);
+});
