@@ -1,8 +1,7 @@
 // What one plugin instance knows across the modules of a build and its rebuilds: the resolved options,
 // the root, the lazily loaded compiler, the compile caches (in memory, and on disk under
-// `.use-durable/cache`) and the build manifest. Both ways the plugin reaches a bundler (unplugin's
-// transform hook, and the direct esbuild hook in esbuild-setup.ts) go through compile() here, so they
-// cannot drift apart.
+// `.use-durable/cache`) and the build manifest. Every bundler reaches it through unplugin's transform
+// hook (plugin/index.ts).
 
 import { resolve as resolvePath } from "node:path";
 import { BuildManifestCollector } from "./build-manifest.ts";
@@ -100,6 +99,11 @@ export class DurableModules {
   endBuild(): void {
     const disk = this.disk();
     if (disk) rememberBuild(disk.dir, this.#collector.files());
+  }
+
+  /** Forgets every module's manifest (a bundler that sends every module again on a rebuild). */
+  forgetModules(): void {
+    for (const file of [...this.#collector.files()]) this.#collector.delete(file);
   }
 
   /** A changed module leaves the manifest until compiled again; a deleted one leaves the cache too. */

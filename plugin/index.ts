@@ -9,9 +9,8 @@ import { reportDiagnostics } from "./diagnostics.ts";
 import { dirname, isAbsolute } from "node:path";
 import { DurableModules } from "./durable-modules.ts";
 import type { ResolveFn } from "./import-summaries.ts";
-import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
-import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
-import type { MapJson } from "./module-output.ts";
+import { DIRECTIVE_HINT, ESBUILD_LOAD_FILTER, stripQuery } from "./module-filter.ts";
+import { mapUrl, type MapJson, type MapKind } from "./module-output.ts";
 import { PLUGIN_NAME, resolveOptions, type Options } from "./options.ts";
 
 export { PLUGIN_NAME };
@@ -21,10 +20,9 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
   const modules = new DurableModules(options);
   const writeManifest = (): void => modules.writeManifest();
 
-  const isRegExp = (p: string | RegExp): p is RegExp => p instanceof RegExp;
-  if (meta.framework === "esbuild" && options.include.every(isRegExp) && options.exclude.every(isRegExp)) {
-    return { name: PLUGIN_NAME, esbuild: { setup: esbuildSetup(modules, options.include, options.exclude) } };
-  }
+  const esbuild = meta.framework === "esbuild";
+  // esbuild reads an input map only to write one: a build without source maps gets none (set in config).
+  let esbuildMaps: MapKind = "token";
 
   const plugin: UnpluginOptions = {
     name: PLUGIN_NAME,
@@ -34,11 +32,14 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       async handler(code, id) {
         const file = stripQuery(id);
         const webpack = meta.framework === "webpack";
-        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework), webpack ? "both" : "hires");
+        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework), esbuild ? esbuildMaps : webpack ? "both" : "hires");
         if (compiled === null) return null;
         for (const watched of compiled.watchFiles) this.addWatchFile(watched);
         const { output } = compiled;
         reportDiagnostics(this, meta.framework, file, output.diagnostics, compiled.format);
+        // esbuild gets the token map inline and no `map` (unplugin would inline the hi-res one): exact at
+        // every token, and esbuild decodes a third of the segments.
+        if (esbuild) return output.tokenMap ? `${output.code}\n//# sourceMappingURL=${mapUrl(output.tokenMap)}\n` : output.code;
         return { code: webpack && output.tokenMap ? withInlineMap(output.code, output.tokenMap, file) : output.code, map: output.map };
       },
     },
@@ -50,6 +51,9 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).
     buildStart() {
+      // esbuild has no watchChange, and runs every module through onLoad again on a rebuild: the
+      // manifest is collected afresh, so a module that lost its directive leaves it.
+      if (esbuild) modules.forgetModules();
       modules.startBuild();
     },
     buildEnd() {
@@ -58,10 +62,11 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
     },
     writeBundle: writeManifest,
     esbuild: {
-      // Only with glob include/exclude (see esbuild-setup.ts); esbuild crosses into JS only for these.
+      // esbuild crosses from Go into JS only for these; transform.filter then decides in JS.
       onLoadFilter: ESBUILD_LOAD_FILTER,
       config(initial) {
         modules.bundlerRoot = initial.absWorkingDir;
+        esbuildMaps = initial.sourcemap ? "token" : "none";
       },
     },
     vite: {
@@ -95,10 +100,18 @@ type LoaderResolve = (context: string, request: string) => Promise<string | fals
 
 /**
  * The bundler's own resolver for the transform hook (its aliases, tsconfig paths, extensions): Rollup
- * and Vite's this.resolve, webpack and Rspack's loader getResolve(); undefined otherwise.
+ * and Vite's this.resolve, webpack and Rspack's loader getResolve(), esbuild's build.resolve; undefined otherwise.
  */
 function bundlerResolve(context: UnpluginBuildContext, framework: string): ResolveFn | undefined {
-  const native = framework === "webpack" || framework === "rspack" ? context.getNativeBuildContext?.() : undefined;
+  const native = framework === "webpack" || framework === "rspack" || framework === "esbuild" ? context.getNativeBuildContext?.() : undefined;
+  if (native?.framework === "esbuild") {
+    // esbuild's own resolver: its tsconfig paths, conditions and aliases.
+    const { build } = native;
+    return async (specifier, importer) => {
+      const r = await build.resolve(specifier, { kind: "import-statement", importer, resolveDir: dirname(importer) });
+      return r.errors.length === 0 && !r.external && r.namespace === "file" && r.path ? r.path : undefined;
+    };
+  }
   if (native && (native.framework === "webpack" || native.framework === "rspack") && native.loaderContext) {
     const resolveIn = (native.loaderContext.getResolve as (options: object) => LoaderResolve)({ dependencyType: "esm" });
     return async (specifier, importer) => {
