@@ -7,7 +7,8 @@
 //   module edited, an empty cache (the first build of a checkout), and the empty cache with the compile
 //   thread off (USE_DURABLE_COMPILE_THREAD=0: TypeScript loads in esbuild's thread, as before issue 14).
 // - warm: one process, a fresh plugin instance per build (a build script run again in a warm process),
-//   against plain esbuild and an onLoad that only reads each file (the floor any JS plugin pays);
+//   against plain esbuild, an onLoad that only reads each file (the floor any JS plugin pays) and the
+//   same through unplugin's esbuild adapter with our filters (the floor of a plugin made with unplugin);
 //   and with `cache: false`, every durable module compiled on every build.
 // - rebuild: one esbuild context each, nothing changed (watch mode).
 // Variants alternate within each round, and the order rotates, so drift on a shared machine hits all.
@@ -19,6 +20,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createUnplugin } from "unplugin";
+import { DIRECTIVE_HINT } from "../plugin/module-filter.ts";
 import { generateProject } from "./plugin-project.ts";
 import { describe, median, record } from "./report.ts";
 
@@ -104,12 +107,21 @@ const onLoadOnly: Plugin = {
   },
 };
 
-type Warm = "esbuild" | "onLoad floor" | "use-durable" | "use-durable, cache: false";
-const warmVariants: Warm[] = ["esbuild", "onLoad floor", "use-durable", "use-durable, cache: false"];
+// The same floor through unplugin's esbuild adapter, with the plugin's own filters (onLoadFilter, then
+// transform.filter on the id and the directive hint) and a handler that is never reached: what going
+// through unplugin costs by itself, since use-durable/esbuild does (the project's rule).
+const unpluginOnly: Plugin = createUnplugin(() => ({
+  name: "unplugin-floor",
+  transform: { filter: { id: { include: [/\.[cm]?[jt]sx?$/], exclude }, code: { include: DIRECTIVE_HINT } }, handler: () => null },
+  esbuild: { onLoadFilter: /\.[cm]?[jt]sx?$/ },
+})).esbuild();
+
+type Warm = "esbuild" | "onLoad floor" | "unplugin floor" | "use-durable" | "use-durable, cache: false";
+const warmVariants: Warm[] = ["esbuild", "onLoad floor", "unplugin floor", "use-durable", "use-durable, cache: false"];
 const warm = new Map<Warm, number[]>(warmVariants.map((v) => [v, []]));
 async function warmRun(variant: Warm): Promise<number> {
   const plugins =
-    variant === "esbuild" ? [] : variant === "onLoad floor" ? [onLoadOnly] : [durable({ root: project.dir, manifest: false, exclude, cache: variant === "use-durable" ? undefined : false })];
+    variant === "esbuild" ? [] : variant === "onLoad floor" ? [onLoadOnly] : variant === "unplugin floor" ? [unpluginOnly] : [durable({ root: project.dir, manifest: false, exclude, cache: variant === "use-durable" ? undefined : false })];
   const start = performance.now();
   const result = await build({ ...base, plugins });
   const ms = performance.now() - start;
@@ -169,7 +181,7 @@ console.log(`warm builds, one process, a fresh plugin instance per build, ${runs
 const warmPlain = warm.get("esbuild")!;
 for (const v of warmVariants) {
   const xs = warm.get(v)!;
-  console.log(`  ${(v === "esbuild" ? "esbuild" : v === "onLoad floor" ? "+ an onLoad that only reads each module" : `+ ${v}`).padEnd(44)} ${describe(xs)}${v === "esbuild" ? "" : `  ${ratio(xs, warmPlain)}`}`);
+  console.log(`  ${(v === "esbuild" ? "esbuild" : v === "onLoad floor" ? "+ an onLoad that only reads each module" : v === "unplugin floor" ? "+ the same through unplugin, no handler" : `+ ${v}`).padEnd(44)} ${describe(xs)}${v === "esbuild" ? "" : `  ${ratio(xs, warmPlain)}`}`);
   record({ bench: "plugin", name: `warm build: ${v === "esbuild" ? "esbuild" : `esbuild + ${v}`}`, unit: "ms", samples: xs, ...(v === "esbuild" ? {} : { anchor: "warm build: esbuild", target: v === "use-durable" ? "<= 1.3x" : undefined }) });
 }
 console.log(`rebuild (one context each, nothing changed): esbuild ${describe(rebuildPlain)}   + use-durable ${describe(rebuildPlugin)}  ${ratio(rebuildPlugin, rebuildPlain)}`);
