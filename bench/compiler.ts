@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { compile } from "../compiler/index.ts";
+import { record } from "./report.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -128,6 +129,7 @@ function main(): void {
     for (let i = 0; i < 100; i++) if (compile(plain, "src/plain.ts") !== null) throw new Error("expected null");
   });
   console.log(`  = ${fmt(batch / 100)} per file; TypeScript loaded after these: ${typescriptLoaded() ? "YES (bug)" : "no"}`);
+  record({ bench: "compiler", name: "compile() of a ~300-line file without a directive (per file)", unit: "µs", samples: [(batch / 100) * 1000], target: "<= 50 µs" });
 
   const durable = durableFile(2000, "durable");
   console.log(`\ndurable file: ${durable.split("\n").length} lines, ${durable.length} bytes`);
@@ -174,6 +176,8 @@ function main(): void {
         if (round % 2) (runOurs(), runTheirs());
         else (runTheirs(), runOurs());
       }
+      record({ bench: "compiler", name: `${label}: @workflow/swc-plugin (median of 20 per round)`, unit: "ms", samples: theirs });
+      record({ bench: "compiler", name: `${label}: use-durable compile() (median of 20 per round)`, unit: "ms", samples: ours, anchor: `${label}: @workflow/swc-plugin (median of 20 per round)` });
       const ratios = ours.map((x, i) => x / theirs[i]!).sort((x, y) => x - y);
       console.log(`  ratio use-durable / swc-plugin per round: ${ratios.map((r) => r.toFixed(2)).join(", ")} (median ${ratios[3]!.toFixed(2)})`);
       const meanRatio = medianOf(oursMean.map((x, i) => x / theirsMean[i]!));

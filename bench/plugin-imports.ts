@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import * as compiler from "../compiler/index.ts";
 import durable from "../plugin/esbuild.ts";
 import { ImportSummaries, probeRelative } from "../plugin/import-summaries.ts";
+import { record } from "./report.ts";
 
 const repo = resolve(fileURLToPath(import.meta.url), "../..");
 const count = Number(process.argv[2] ?? 30);
@@ -74,3 +75,7 @@ console.log(`project: ${count} durable modules, each importing 3 steps through a
 console.log(`resolve + summarise imports, per durable module: cold ${us(median(cold))}   warm (rebuild) ${us(median(warm))}   (median of ${runs})`);
 console.log(`compile() per durable module, for scale: ${us(median(compileOnly))}   static callStep sites: ${staticSteps} of ${count * 3}`);
 console.log(`esbuild + use-durable, whole build (fresh plugin each run): ${median(builds).toFixed(1)} ms`);
+const perModule = (xs: number[]) => xs.map((ms) => (ms * 1000) / count);
+record({ bench: "plugin-imports", name: "resolve + summarise imports per durable module, cold cache", unit: "µs", samples: perModule(cold) });
+record({ bench: "plugin-imports", name: "resolve + summarise imports per durable module, rebuild", unit: "µs", samples: perModule(warm) });
+record({ bench: "plugin-imports", name: "compile() per durable module, for scale", unit: "µs", samples: perModule(compileOnly) });

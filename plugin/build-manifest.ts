@@ -26,6 +26,11 @@ export class BuildManifestCollector {
     this.#modules.set(id, manifest);
   }
 
+  /** The modules recorded so far (the build's durable modules). */
+  files(): Iterable<string> {
+    return this.#modules.keys();
+  }
+
   /** A module deleted or no longer durable must leave the manifest. */
   delete(id: string): void {
     this.#modules.delete(id);

@@ -3,7 +3,6 @@
 // collects (esbuild, webpack, Rspack), and whether a location survives (webpack and Rspack keep only the
 // text), so the text always carries file:line:col itself.
 
-import type { PartialMessage } from "esbuild";
 import type { Diagnostic } from "../compiler/index.ts";
 
 export interface DiagnosticSink {
@@ -36,7 +35,7 @@ export function reportDiagnostics(
     code: d.code,
     // Rollup-family (and esbuild) locations have 0-based columns; the compiler's are 1-based.
     // Through unplugin esbuild gets no line text, so it prints a blank frame under ours, but a real
-    // location editors can jump to (the plugin's own esbuild path sends the text: esbuildMessage).
+    // location editors can jump to.
     loc: { file: id, line: d.line, column: Math.max(0, d.column - 1) },
   });
   const errors = diagnostics.filter((d) => d.severity === "error");
@@ -51,20 +50,4 @@ export function reportDiagnostics(
     return;
   }
   for (const d of errors) sink.error(toMessage(d));
-}
-
-/**
- * A diagnostic as esbuild's own message: `CODE severity: message`, a location with the line's
- * text and the span's length (so esbuild prints the frame and editors can jump to it), the fix as
- * a note. `code` is the module's text, which the diagnostic's 1-based line and column point into.
- */
-export function esbuildMessage(d: Diagnostic, code: string): PartialMessage {
-  const lineText = code.split("\n")[d.line - 1]?.replace(/\r$/, "") ?? "";
-  // The frame's caret line (`    |     ^^^^`) has the span's length.
-  const carets = d.frame.split("\n").map((l) => /^\s+\|\s*(\^+)$/.exec(l)?.[1]).find((c) => c !== undefined);
-  return {
-    text: `${d.code} ${d.severity}: ${d.message}`,
-    location: { file: d.file, line: d.line, column: Math.max(0, d.column - 1), length: carets?.length ?? 1, lineText },
-    notes: d.fix ? [{ text: `fix: ${d.fix}` }] : [],
-  };
 }

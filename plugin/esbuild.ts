@@ -1,4 +1,4 @@
-// use-durable/esbuild: the plugin for esbuild. See plugin/SPEC.md for options.
+// use-durable/esbuild: the plugin for esbuild, unplugin's esbuild adapter. See plugin/SPEC.md for options.
 import { unplugin } from "./index.ts";
 
 export default unplugin.esbuild;

@@ -13,8 +13,11 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { ExportsSummary, ImportedModule } from "../compiler/index.ts";
+import { withoutPrototypes } from "./compile-job.ts";
+import { runOffThread } from "./compile-thread.ts";
+import type { DiskCache } from "./disk-cache.ts";
 
-type CompilerModule = typeof import("../compiler/index.ts");
+type CompilerModule = typeof import("../compiler/light.ts");
 
 /** The bundler's resolver: an absolute file path, or undefined (external, virtual, not found). */
 export type ResolveFn = (specifier: string, importer: string) => Promise<string | undefined>;
@@ -47,10 +50,15 @@ export function probeRelative(specifier: string, importer: string): string | und
 export class ImportSummaries {
   readonly #files = new Map<string, { code: string; summary: ExportsSummary | undefined }>();
   readonly #compiles: (path: string) => boolean;
+  readonly #disk: () => DiskCache | null;
 
-  /** `compiles(path)`: whether the plugin would compile that module (its include/exclude filters). */
-  constructor(compiles: (path: string) => boolean) {
+  /**
+   * `compiles(path)`: whether the plugin would compile that module (its include/exclude filters);
+   * `disk()`: the persistent cache, where a summary that needed a parse outlives the process.
+   */
+  constructor(compiles: (path: string) => boolean, disk: () => DiskCache | null = () => null) {
     this.#compiles = compiles;
+    this.#disk = disk;
   }
 
   async forModule(compiler: CompilerModule, code: string, id: string, bundlerResolve: ResolveFn | undefined): Promise<ImportSummary> {
@@ -78,7 +86,7 @@ export class ImportSummaries {
         resolved.set(key, undefined);
         const path = await resolveOne(specifier, importer);
         if (path === undefined || path === importer) return;
-        const summary = this.#summary(compiler, path);
+        const summary = await this.#summary(compiler, path);
         if (summary === undefined) return;
         resolved.set(key, path);
         read.add(path);
@@ -100,7 +108,7 @@ export class ImportSummaries {
   }
 
   /** The summary of one file, or undefined when its functions will not carry tags in this build. */
-  #summary(compiler: CompilerModule, path: string): ExportsSummary | undefined {
+  async #summary(compiler: CompilerModule, path: string): Promise<ExportsSummary | undefined> {
     let code: string;
     try {
       code = readFileSync(path, "utf8");
@@ -111,8 +119,19 @@ export class ImportSummaries {
     if (cached?.code === code) return cached.summary;
     const tagged = compiler.isAlreadyCompiled(code) || this.#compiles(path);
     const library = NODE_MODULES.test(path) && !compiler.mayHaveDirective(code);
-    const summary = tagged && !library ? compiler.summarizeExports(code, path) : undefined;
+    const summary = tagged && !library ? await this.#summarize(code, path) : undefined;
     this.#files.set(path, { code, summary });
+    return summary;
+  }
+
+  /** From the persistent cache, else parsed on the compile thread (it may need TypeScript). */
+  async #summarize(code: string, path: string): Promise<ExportsSummary> {
+    const disk = this.#disk();
+    const key = disk?.key(path, code);
+    const stored = key === undefined ? undefined : disk?.get<ExportsSummary>("summary", path, key);
+    if (stored !== undefined) return withoutPrototypes(stored);
+    const summary = await runOffThread({ op: "summarize", code, file: path }, disk?.v8Dir);
+    if (key !== undefined) disk?.set("summary", path, key, summary);
     return summary;
   }
 }

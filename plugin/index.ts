@@ -9,21 +9,20 @@ import { reportDiagnostics } from "./diagnostics.ts";
 import { dirname, isAbsolute } from "node:path";
 import { DurableModules } from "./durable-modules.ts";
 import type { ResolveFn } from "./import-summaries.ts";
-import { ESBUILD_LOAD_FILTER, esbuildSetup } from "./esbuild-setup.ts";
-import { DIRECTIVE_HINT, stripQuery } from "./module-filter.ts";
-import { resolveOptions, type Options } from "./options.ts";
+import { DIRECTIVE_HINT, ESBUILD_LOAD_FILTER, stripQuery } from "./module-filter.ts";
+import { mapUrl, type MapJson, type MapKind } from "./module-output.ts";
+import { PLUGIN_NAME, resolveOptions, type Options } from "./options.ts";
 
-export const PLUGIN_NAME = "use-durable";
+export { PLUGIN_NAME };
 
 const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
   const modules = new DurableModules(options);
   const writeManifest = (): void => modules.writeManifest();
 
-  const isRegExp = (p: string | RegExp): p is RegExp => p instanceof RegExp;
-  if (meta.framework === "esbuild" && options.include.every(isRegExp) && options.exclude.every(isRegExp)) {
-    return { name: PLUGIN_NAME, esbuild: { setup: esbuildSetup(modules, options.include, options.exclude) } };
-  }
+  const esbuild = meta.framework === "esbuild";
+  // esbuild reads an input map only to write one: a build without source maps gets none (set in config).
+  let esbuildMaps: MapKind = "token";
 
   const plugin: UnpluginOptions = {
     name: PLUGIN_NAME,
@@ -32,12 +31,16 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
       filter: { id: { include: options.include, exclude: options.exclude }, code: { include: DIRECTIVE_HINT } },
       async handler(code, id) {
         const file = stripQuery(id);
-        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework));
+        const webpack = meta.framework === "webpack";
+        const compiled = await modules.compile(code, file, bundlerResolve(this, meta.framework), esbuild ? esbuildMaps : webpack ? "both" : "hires");
         if (compiled === null) return null;
         for (const watched of compiled.watchFiles) this.addWatchFile(watched);
-        reportDiagnostics(this, meta.framework, file, compiled.result.diagnostics, compiled.format);
-        const output = meta.framework === "webpack" ? withInlineMap(compiled.result.code, compiled.result.tokenMap, file) : compiled.result.code;
-        return { code: output, map: compiled.result.map };
+        const { output } = compiled;
+        reportDiagnostics(this, meta.framework, file, output.diagnostics, compiled.format);
+        // esbuild gets the token map inline and no `map` (unplugin would inline the hi-res one): exact at
+        // every token, and esbuild decodes a third of the segments.
+        if (esbuild) return output.tokenMap ? `${output.code}\n//# sourceMappingURL=${mapUrl(output.tokenMap)}\n` : output.code;
+        return { code: webpack && output.tokenMap ? withInlineMap(output.code, output.tokenMap, file) : output.code, map: output.map };
       },
     },
     // A changed module leaves the manifest until it is transformed again: one that lost its directive
@@ -47,13 +50,23 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
     },
     // Written at the end of the build, so a failed build has one too, and again once output is
     // written, because Vite empties its outDir in between (the manifest may live there).
-    buildEnd: writeManifest,
+    buildStart() {
+      // esbuild has no watchChange, and runs every module through onLoad again on a rebuild: the
+      // manifest is collected afresh, so a module that lost its directive leaves it.
+      if (esbuild) modules.forgetModules();
+      modules.startBuild();
+    },
+    buildEnd() {
+      writeManifest();
+      modules.endBuild();
+    },
     writeBundle: writeManifest,
     esbuild: {
-      // Only with glob include/exclude (see esbuild-setup.ts); esbuild crosses into JS only for these.
+      // esbuild crosses from Go into JS only for these; transform.filter then decides in JS.
       onLoadFilter: ESBUILD_LOAD_FILTER,
       config(initial) {
         modules.bundlerRoot = initial.absWorkingDir;
+        esbuildMaps = initial.sourcemap ? "token" : "none";
       },
     },
     vite: {
@@ -76,7 +89,7 @@ const factory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) 
  * TypeScript loader there) ignores, so stack traces pointed at the compiled columns. esbuild does read
  * an inline map; its transform API cannot resolve a relative source, hence the absolute path.
  */
-function withInlineMap(code: string, map: { sourcesContent?: (string | null)[]; mappings: string }, file: string): string {
+function withInlineMap(code: string, map: MapJson, file: string): string {
   const json = JSON.stringify({ version: 3, sources: [file], sourcesContent: map.sourcesContent, names: [], mappings: map.mappings });
   return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json, "utf8").toString("base64")}\n`;
 }
@@ -87,10 +100,18 @@ type LoaderResolve = (context: string, request: string) => Promise<string | fals
 
 /**
  * The bundler's own resolver for the transform hook (its aliases, tsconfig paths, extensions): Rollup
- * and Vite's this.resolve, webpack and Rspack's loader getResolve(); undefined otherwise.
+ * and Vite's this.resolve, webpack and Rspack's loader getResolve(), esbuild's build.resolve; undefined otherwise.
  */
 function bundlerResolve(context: UnpluginBuildContext, framework: string): ResolveFn | undefined {
-  const native = framework === "webpack" || framework === "rspack" ? context.getNativeBuildContext?.() : undefined;
+  const native = framework === "webpack" || framework === "rspack" || framework === "esbuild" ? context.getNativeBuildContext?.() : undefined;
+  if (native?.framework === "esbuild") {
+    // esbuild's own resolver: its tsconfig paths, conditions and aliases.
+    const { build } = native;
+    return async (specifier, importer) => {
+      const r = await build.resolve(specifier, { kind: "import-statement", importer, resolveDir: dirname(importer) });
+      return r.errors.length === 0 && !r.external && r.namespace === "file" && r.path ? r.path : undefined;
+    };
+  }
   if (native && (native.framework === "webpack" || native.framework === "rspack") && native.loaderContext) {
     const resolveIn = (native.loaderContext.getResolve as (options: object) => LoaderResolve)({ dependencyType: "esm" });
     return async (specifier, importer) => {
@@ -109,6 +130,6 @@ function bundlerResolve(context: UnpluginBuildContext, framework: string): Resol
 /** The plugin for every bundler; `use-durable/<bundler>` exports one member of it. */
 export const unplugin: UnpluginInstance<Options | undefined, false> = createUnplugin(factory);
 
-export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST } from "./options.ts";
+export { resolveOptions, PluginOptionsError, DEFAULT_MANIFEST, DEFAULT_CACHE } from "./options.ts";
 export type { Options, ResolvedOptions, FilterPattern } from "./options.ts";
 export type { BuildManifest } from "./build-manifest.ts";

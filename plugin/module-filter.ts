@@ -7,6 +7,9 @@
 /** A quoted string starting like a directive of ours: "use d…", "use s…", "use workflow", but not "use strict"/"use server". */
 export const DIRECTIVE_HINT: RegExp = /["']\s*use[\s_-]*(?:d|workflow|s(?!trict["']|erver["']))[a-z]*\s*["']/i;
 
+/** The only files esbuild sends to JS at all (unplugin's `esbuild.onLoadFilter`). */
+export const ESBUILD_LOAD_FILTER = /\.[cm]?[jt]sx?$/;
+
 /** Vite and Rollup plugins may add `?query` or `#hash` to ids; the file is what the compiler names. */
 export function stripQuery(id: string): string {
   return id.replace(/[?#].*$/, "");

@@ -40,6 +40,13 @@ export interface Options {
    * @default ".use-durable/manifest.json"
    */
   manifest?: string | false;
+  /**
+   * Folder of the persistent compile cache, relative to `root`; `false` keeps results in memory only.
+   * Entries are keyed by each module's text, the options and the compiler's own code, so a stale one is
+   * never used; deleting the folder only costs the next build its speed.
+   * @default ".use-durable/cache"
+   */
+  cache?: string | false;
 }
 
 export interface ResolvedOptions {
@@ -51,11 +58,17 @@ export interface ResolvedOptions {
   steps: string[];
   /** Relative to root, or false. */
   manifest: string | false;
+  /** Relative to root, or false. */
+  cache: string | false;
 }
+
+/** The plugin's name in every bundler. */
+export const PLUGIN_NAME = "use-durable";
 
 export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?[jt]sx?$/];
 export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]use-durable[\\/]/, /^\0/];
 export const DEFAULT_MANIFEST = ".use-durable/manifest.json";
+export const DEFAULT_CACHE = ".use-durable/cache";
 
 export class PluginOptionsError extends Error {
   readonly code = "UD_PLUGIN_OPTIONS";
@@ -70,7 +83,7 @@ export function resolveOptions(given?: Options | null): ResolvedOptions {
   if (typeof options !== "object" || Array.isArray(options)) {
     throw new PluginOptionsError(`use-durable plugin: options must be an object, e.g. durable({ strict: true }), got ${JSON.stringify(options)}.`);
   }
-  const known = new Set(["include", "exclude", "root", "strict", "steps", "manifest"]);
+  const known = new Set(["include", "exclude", "root", "strict", "steps", "manifest", "cache"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {
       throw new PluginOptionsError(
@@ -79,7 +92,7 @@ export function resolveOptions(given?: Options | null): ResolvedOptions {
       );
     }
   }
-  const { include, exclude, root, strict, steps, manifest } = options;
+  const { include, exclude, root, strict, steps, manifest, cache } = options;
   if (root !== undefined && typeof root !== "string") {
     throw new PluginOptionsError(`use-durable plugin: option "root" must be a directory path, got ${typeof root}.`);
   }
@@ -96,6 +109,11 @@ export function resolveOptions(given?: Options | null): ResolvedOptions {
       `use-durable plugin: option "manifest" must be a file path or false, got ${JSON.stringify(manifest)}.`,
     );
   }
+  if (cache !== undefined && cache !== false && (typeof cache !== "string" || cache === "")) {
+    throw new PluginOptionsError(
+      `use-durable plugin: option "cache" must be a folder path or false, got ${JSON.stringify(cache)}.`,
+    );
+  }
   return {
     include: patterns("include", include, DEFAULT_INCLUDE),
     exclude: patterns("exclude", exclude, DEFAULT_EXCLUDE),
@@ -103,6 +121,7 @@ export function resolveOptions(given?: Options | null): ResolvedOptions {
     strict: strict ?? false,
     steps: [...(steps ?? [])],
     manifest: manifest === undefined ? DEFAULT_MANIFEST : manifest,
+    cache: cache === undefined ? DEFAULT_CACHE : cache,
   };
 }
 

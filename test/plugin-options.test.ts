@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DIRECTIVE_HINT, stripQuery } from "../plugin/module-filter.ts";
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MANIFEST, PluginOptionsError, resolveOptions } from "../plugin/options.ts";
+import { DEFAULT_CACHE, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MANIFEST, PluginOptionsError, resolveOptions } from "../plugin/options.ts";
 
 describe("resolveOptions", () => {
   it("fills every default in one place", () => {
@@ -12,8 +12,10 @@ describe("resolveOptions", () => {
       strict: false,
       steps: [],
       manifest: ".use-durable/manifest.json",
+      cache: ".use-durable/cache",
     });
     expect(DEFAULT_MANIFEST).toBe(".use-durable/manifest.json");
+    expect(DEFAULT_CACHE).toBe(".use-durable/cache");
   });
 
   it("default include takes TypeScript and JavaScript modules, node_modules packages too; default exclude drops use-durable itself and virtual ids", () => {
@@ -28,13 +30,14 @@ describe("resolveOptions", () => {
   });
 
   it("keeps what the user gave, resolving root to an absolute path", () => {
-    const resolved = resolveOptions({ include: /src/, exclude: ["**/gen/**"], root: "sub", strict: true, steps: ["lib/steps"], manifest: false });
+    const resolved = resolveOptions({ include: /src/, exclude: ["**/gen/**"], root: "sub", strict: true, steps: ["lib/steps"], manifest: false, cache: false });
     expect(resolved.include).toEqual([/src/]);
     expect(resolved.exclude).toEqual(["**/gen/**"]);
     expect(resolved.root).toBe(`${process.cwd()}/sub`);
     expect(resolved.strict).toBe(true);
     expect(resolved.steps).toEqual(["lib/steps"]);
     expect(resolved.manifest).toBe(false);
+    expect(resolved.cache).toBe(false);
   });
 
   it.each([
@@ -42,6 +45,7 @@ describe("resolveOptions", () => {
     [{ strict: "yes" }, /"strict" must be true or false/],
     [{ steps: "lib" }, /"steps" must be a list of module specifiers/],
     [{ manifest: "" }, /"manifest" must be a file path or false/],
+    [{ cache: true }, /"cache" must be a folder path or false/],
     [{ include: [42] }, /"include" takes RegExps or glob strings, got 42/],
     [{ root: 1 }, /"root" must be a directory path/],
     ["strict", /options must be an object/],

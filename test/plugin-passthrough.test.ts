@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUNDLERS, bundle, makeProject } from "./plugin-bundle.ts";
+import { BUNDLERS, bundle, makeProject, REPO } from "./plugin-bundle.ts";
 
 let project: string;
 beforeAll(() => {
@@ -28,18 +28,20 @@ describe.each(BUNDLERS)("%s", (bundler) => {
   });
 });
 
-it("a build without durable code never loads TypeScript; the first durable module does", () => {
-  // A fresh process, so nothing loaded by other tests counts.
+it("a build without durable code never loads TypeScript; the first durable module does, on the compile thread", () => {
+  // A fresh process, so nothing loaded by other tests counts. TypeScript loads on the compile thread
+  // (plugin/compile-thread.ts), never in the bundler's own.
   const script = `
     import { build } from "esbuild";
     import { createRequire } from "node:module";
     import durable from "use-durable/esbuild";
-    const tsLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]typescript[\\\\/]/.test(k));
+    const { compileThreadStarted } = await import(${JSON.stringify(join(REPO, "plugin/compile-thread.ts"))});
+    const tsHere = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]typescript[\\\\/]/.test(k));
     const options = { bundle: true, write: false, platform: "node", format: "esm", conditions: ["source"], logLevel: "silent" };
     await build({ ...options, entryPoints: ["src/plain-format.ts"], plugins: [durable({ manifest: false })] });
-    const afterPlain = tsLoaded();
-    await build({ ...options, entryPoints: ["src/order-steps.ts"], plugins: [durable({ manifest: false })] });
-    console.log(JSON.stringify({ afterPlain, afterDurable: tsLoaded() }));`;
+    const afterPlain = { thread: compileThreadStarted(), here: tsHere() };
+    await build({ ...options, entryPoints: ["src/order-steps.ts"], plugins: [durable({ manifest: false, cache: false })] });
+    console.log(JSON.stringify({ afterPlain, afterDurable: { thread: compileThreadStarted(), here: tsHere() } }));`;
   const out = execFileSync(process.execPath, ["--conditions=source", "--input-type=module", "-e", script], { cwd: project, encoding: "utf8" });
-  expect(JSON.parse(out)).toEqual({ afterPlain: false, afterDurable: true });
+  expect(JSON.parse(out)).toEqual({ afterPlain: { thread: false, here: false }, afterDurable: { thread: true, here: false } });
 });

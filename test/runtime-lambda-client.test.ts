@@ -1,8 +1,11 @@
 /**
- * The default client: the real @aws-sdk/client-lambda, loaded lazily, pointed at a local fixture
- * server through the standard AWS_ENDPOINT_URL_LAMBDA setting. Checks the paths, bodies and token
- * chaining it sends, paging over GET .../state, and that a rejected update fails the execution.
+ * The client over the real @aws-sdk/client-lambda (a LambdaClient passed in the config; without one,
+ * Lambda's environment gets the signed client, test/runtime-signed-client.test.ts), pointed at a local
+ * fixture server through the standard AWS_ENDPOINT_URL_LAMBDA setting, which checks each signature as
+ * the service does. Checks the paths, bodies and token chaining it sends, paging over GET .../state,
+ * and that a rejected update fails the execution.
  */
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DurableContext } from "../runtime/index.ts";
 import { withDurableExecution } from "../runtime/index.ts";
@@ -14,15 +17,27 @@ const service = new MemoryClient({ name: "ada" });
 let server: FixtureServer;
 const saved = { ...process.env };
 
+const credentials = { accessKeyId: "test", secretAccessKey: "test-secret" };
+let handler: ReturnType<typeof withDurableExecution>;
+let client: LambdaClient;
+
 beforeAll(async () => {
-  server = await startFixtureServer(service);
+  server = await startFixtureServer(service, { verify: { credentials, region: "us-east-1" } });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_LAMBDA: server.url,
     AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
   });
   delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  client = new LambdaClient({});
+  handler = withDurableExecution(async (input: { name: string }, ctx: DurableContext) => {
+    const greeting = await ctx.step("greet", async () => `hello ${input.name}`);
+    await ctx.wait("pause", { seconds: 10 });
+    const shout = await ctx.step("shout", async () => greeting.toUpperCase());
+    return shout;
+  }, { client });
 });
 
 afterAll(async () => {
@@ -30,14 +45,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const handler = withDurableExecution(async (input: { name: string }, ctx: DurableContext) => {
-  const greeting = await ctx.step("greet", async () => `hello ${input.name}`);
-  await ctx.wait("pause", { seconds: 10 });
-  const shout = await ctx.step("shout", async () => greeting.toUpperCase());
-  return shout;
-});
-
-describe("the default client over @aws-sdk/client-lambda", () => {
+describe("the client over @aws-sdk/client-lambda", () => {
   test("sends checkpoints to the endpoint from AWS_ENDPOINT_URL_LAMBDA, chaining tokens, and pages the state", async () => {
     const first = service.event();
     expect(await handler(first, {})).toEqual({ Status: "PENDING" });
@@ -70,7 +78,7 @@ describe("the default client over @aws-sdk/client-lambda", () => {
     const fresh = new MemoryClient({ name: "x" });
     fresh.failures = [new Error("Invalid parent operation id")];
     server.service = fresh;
-    const output = await withDurableExecution(async (_i, ctx: DurableContext) => ctx.step("s", async () => 1))(fresh.event(), {});
+    const output = await withDurableExecution(async (_i, ctx: DurableContext) => ctx.step("s", async () => 1), { client })(fresh.event(), {});
     expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorType: "CheckpointError", ErrorMessage: expect.stringMatching(/HTTP 400.*Invalid parent operation id/) } });
   });
 });

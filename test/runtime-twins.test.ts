@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as ours from "../runtime/index.ts";
 import { runOnEmulator, startEmulator, stopEmulator } from "./support/emulator.ts";
 import { MemoryClient } from "./support/memory-client.ts";
+import { realSleep } from "./support/real-clock.ts";
 import { alternating, comparable } from "./support/twins.ts";
 
 beforeAll(startEmulator);
@@ -76,6 +77,28 @@ const twins: Record<string, Body> = {
       }),
     ]);
     return a + b;
+  },
+  // Steps that take real time: use-durable holds each START to send it with the outcome (issue 14);
+  // the order of the updates, and so the history, must stay the official SDK's. b ends after a by
+  // construction (it waits for a), not by a timing margin.
+  "steps doing I/O, in a row and side by side": () => async (_event, ctx) => {
+    const first = await ctx.step("io-1", async () => (await realSleep(3), 1));
+    const second = await ctx.step("io-2", async () => (await realSleep(3), 2));
+    let release = (): void => {};
+    const aDone = new Promise<void>((resolve) => (release = resolve));
+    const [a, b] = await Promise.all([
+      ctx.step("io-a", async () => {
+        await realSleep(3);
+        release();
+        return "A";
+      }),
+      ctx.step("io-b", async () => {
+        await aDone;
+        await realSleep(3);
+        return "B";
+      }),
+    ]);
+    return `${first}${second}${a}${b}`;
   },
   "an uncaught failure fails the execution": (api) => async (_event, ctx) => {
     await ctx.step("ok", async () => 1);

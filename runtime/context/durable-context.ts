@@ -290,9 +290,10 @@ export class DurableContextImpl implements DurableContext {
    * Sends an update through the batcher. Dropped (never settles) when the invocation has ended,
    * when this context or an ancestor has finished (an orphaned child), or while only replaying.
    */
-  checkpoint(update: OperationUpdate): Promise<void> {
+  /** `hold`: the batcher may keep it back to send with the next update (checkpoint-batcher.ts). */
+  checkpoint(update: OperationUpdate, hold = false): Promise<void> {
     if (this.execution.lifecycle.terminated || this.replayOnly || this.isOrphaned()) return never();
-    const sent = this.execution.batcher.enqueue(update);
+    const sent = this.execution.batcher.enqueue(update, hold);
     return this.execution.plugin ? afterUpdate(this.execution, update, sent) : sent;
   }
 

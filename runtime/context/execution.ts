@@ -44,6 +44,8 @@ export class Execution {
   readonly stepLogger = forwardingLogger(() => this.logger, () => false);
   serdes: Serdes<any> = defaultSerdes;
   callbackDeserializer: Pick<Serdes<any>, "deserialize"> = passThroughSerdes;
+  /** DurableExecutionConfig.pipelinedCheckpoints: an at-least-once step's SUCCEED is not awaited. */
+  pipelined = false;
 
   constructor(options: { arn: string; token: string; state: ExecutionState; client: DurableExecutionClient; lambdaContext: unknown; plugin?: PluginRunner | undefined; updated?: readonly string[] | undefined }) {
     this.arn = options.arn;

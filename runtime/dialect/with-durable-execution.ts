@@ -51,6 +51,17 @@ export interface DurableExecutionConfig {
   durableExecutionClient?: DurableExecutionClient;
   /** A configured LambdaClient (or anything with `send`) for the default client. */
   client?: LambdaClientLike;
+  /**
+   * Opt-in. A completed at-least-once step returns its result without waiting for its SUCCEED to be
+   * acknowledged, so short steps in a row share requests (up to 125 steps, START and SUCCEED each, per
+   * request) instead of paying a round trip each. The invocation's outcome still waits for every
+   * checkpoint, and an at-most-once step, a wait or a callback still waits for everything before it.
+   * The trade: code after a step (later steps' side effects included) may run before that step's
+   * result is durable; if that checkpoint then fails, the invocation fails, and the retry re-runs the
+   * step and everything after it, possibly seeing a different result; a checkpoint error surfaces at
+   * a later await instead of at the step's. @default false
+   */
+  pipelinedCheckpoints?: boolean;
   /** Instrumentation plugins, before those named in DURABLE_EXECUTION_PLUGINS. */
   plugins?: DurableInstrumentationPlugin[];
   pluginsConfig?: {
@@ -105,6 +116,7 @@ export function withDurableExecution<TEvent = any, TResult = any, TLogger extend
       throw error;
     }
     const execution = new Execution({ arn: input.DurableExecutionArn, token: input.CheckpointToken, state, client, lambdaContext, plugin, updated: input.UpdatedOperationIds });
+    execution.pipelined = config.pipelinedCheckpoints === true;
     const root = new DurableContextImpl(execution, { preserve: rootPreserve(config.pluginsConfig?.childOperationsDepth), replayOnly: client.replayOnly === true });
     const base = {
       requestId: (lambdaContext as { awsRequestId?: string } | undefined)?.awsRequestId as string,

@@ -55,15 +55,17 @@ export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): Dura
   const [fn, config] = rest as [StepFunction<T>, StepConfig<T> | undefined];
   requireFunction("step", "fn", fn);
   const semantics = config?.semantics ?? StepSemantics.AtLeastOncePerRetry;
+  const atMostOnce = semantics === StepSemantics.AtMostOncePerRetry;
   const strategy = config?.retryStrategy ?? retryPresets.default;
 
   return stepOperation<T>(ctx, OperationSubType.STEP, name, config?.serdes, async (slot, op, attempt, serdes, what) => {
-    if (op?.Status === OperationStatus.STARTED && semantics === StepSemantics.AtMostOncePerRetry) {
+    if (op?.Status === OperationStatus.STARTED && atMostOnce) {
       return recordFailure(ctx, slot, strategy, new StepInterruptedError(slot.stepId, name), attempt);
     }
     if (op?.Status !== OperationStatus.STARTED) {
-      const started = ctx.checkpoint(slot.update(OperationAction.START));
-      if (semantics === StepSemantics.AtMostOncePerRetry) await started;
+      // At-least-once: START is held, to go in one request with the outcome if the step is quick.
+      const started = ctx.checkpoint(slot.update(OperationAction.START), !atMostOnce);
+      if (atMostOnce) await started;
       else started.catch(noop);
     }
     let value: T;
@@ -74,7 +76,10 @@ export function step<T>(ctx: DurableContextImpl, args: readonly unknown[]): Dura
       return recordFailure(ctx, slot, strategy, error, attempt);
     }
     const payload = await serializeWith(serdes, value, what, slot.serdesContext(), "result");
-    await ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+    const succeeded = ctx.checkpoint(slot.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+    // Pipelined (opt-in): the code goes on while the SUCCEED is sent; the outcome still waits for it.
+    if (ctx.execution.pipelined && !atMostOnce) succeeded.catch(noop);
+    else await succeeded;
     return { value: await deserializeWith<T>(serdes, payload, what, slot.serdesContext()) };
   });
 }

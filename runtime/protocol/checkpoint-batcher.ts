@@ -8,6 +8,11 @@
  * CHECKPOINT_CLOSED, and mid-run (no EXECUTION update sent) it ends the invocation, retryably.
  * `poll()` asks for a request even with nothing queued (an empty checkpoint: how the service is
  * asked what changed); it rides on the next request when updates are queued.
+ *
+ * A held update (an at-least-once step's START) takes its place in the queue like any other, so the
+ * order of updates, and with it the history, is unchanged, but does not itself start a request: it
+ * goes with the next update that does (typically the step's own SUCCEED, FAIL or RETRY, one request
+ * instead of two), or when HOLD_MS have passed, so a long step still shows as running.
  */
 import type { DurableExecutionClient } from "./client.ts";
 import { CheckpointError, DurableError, ErrorCode, jsonBytes } from "./durable-error.ts";
@@ -19,9 +24,15 @@ import { Limits, OperationType } from "./wire.ts";
 
 // Captured at load: AWS's emulator (skipTime) fakes process.nextTick along with the timers.
 const nextTick: (fn: () => void) => void = process.nextTick.bind(process);
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** How long a held update may wait for company before it is sent alone. */
+export const HOLD_MS = 20;
 
 interface Queued {
   update: OperationUpdate;
+  held: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -48,6 +59,8 @@ export class CheckpointBatcher {
   private queue: Queued[] = [];
   private inFlight: Queued[] | undefined;
   private scheduled = false;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  private holdCheck = false;
   private token: string | undefined;
   private failure: unknown;
   private stopped = false;
@@ -71,13 +84,23 @@ export class CheckpointBatcher {
     return this.token === undefined;
   }
 
-  enqueue(update: OperationUpdate): Promise<void> {
+  /** `hold`: send it with the next update that goes, or after HOLD_MS (see the header). */
+  enqueue(update: OperationUpdate, hold = false): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.token === undefined) return Promise.reject(closedError(update));
     if (this.stopped) return new Promise<void>(() => {});
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ update, resolve, reject });
-      this.schedule();
+      this.queue.push({ update, held: hold, resolve, reject });
+      if (!hold) this.schedule();
+      else if (!this.holdCheck) {
+        // Armed after this tick, and only if nothing is about to carry it: a step that ends in
+        // microtasks never pays for a timer (about 12% of a step's instructions, valgrind).
+        this.holdCheck = true;
+        nextTick(() => {
+          this.holdCheck = false;
+          if (!this.scheduled && this.queue.some((q) => q.held)) this.holdUntilDue();
+        });
+      }
     });
   }
 
@@ -97,6 +120,7 @@ export class CheckpointBatcher {
   stop(): void {
     this.stopped = true;
     this.queue = [];
+    this.clearHold();
     this.polls = [];
   }
 
@@ -104,7 +128,23 @@ export class CheckpointBatcher {
   drain(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.idle) return Promise.resolve();
+    this.schedule(); // someone waits for everything: held updates go now
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  private holdUntilDue(): void {
+    if (this.holdTimer !== undefined) return;
+    this.holdTimer = realSetTimeout(() => {
+      this.holdTimer = undefined;
+      for (const q of this.queue) q.held = false; // due: sent with the next request, even if one is in flight now
+      this.schedule();
+    }, HOLD_MS);
+    this.holdTimer.unref?.();
+  }
+
+  private clearHold(): void {
+    if (this.holdTimer !== undefined) realClearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
   }
 
   private schedule(): void {
@@ -132,6 +172,7 @@ export class CheckpointBatcher {
   private async flush(): Promise<void> {
     if (this.inFlight || (this.queue.length === 0 && this.polls.length === 0) || this.failure !== undefined || this.stopped) return;
     const batch = this.takeBatch();
+    if (!this.queue.some((q) => q.held)) this.clearHold();
     const polls = this.polls;
     this.polls = [];
     this.inFlight = batch;
@@ -166,8 +207,12 @@ export class CheckpointBatcher {
       this.polls = []; // nothing more can be asked: they never settle, like abandoned work
       this.options.onClosed(terminal);
     }
-    if (this.queue.length > 0 || this.polls.length > 0) {
+    if (this.queue.some((q) => !q.held) || this.polls.length > 0 || (this.queue.length > 0 && this.drainWaiters.length > 0)) {
       this.schedule();
+      return;
+    }
+    if (this.queue.length > 0) {
+      this.holdUntilDue(); // only held updates are left: they wait for company, or for their time
       return;
     }
     const waiters = this.drainWaiters;
@@ -179,6 +224,7 @@ export class CheckpointBatcher {
   private fail(error: DurableError): void {
     trace("checkpoint failed", () => ({ message: error.message, fatal: error.fatal }));
     this.failure = error;
+    this.clearHold();
     const pending = [...(this.inFlight ?? []), ...this.queue, ...this.polls];
     this.inFlight = undefined;
     this.queue = [];

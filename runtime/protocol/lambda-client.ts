@@ -1,10 +1,15 @@
 /**
- * A DurableExecutionClient over @aws-sdk/client-lambda. The SDK is imported lazily, only when no
- * client was injected: Lambda's Node runtime provides it, and bundles keep it external. The
- * LambdaClient reads the standard settings itself (region, credentials, AWS_ENDPOINT_URL_LAMBDA).
+ * The default client. With no client configured and Lambda's usual environment (credentials and region
+ * in environment variables: service-endpoint.ts), the two calls go out through signed-client.ts, which
+ * does not load the AWS SDK (a cold start's largest cost). Otherwise, and always for a `client` the
+ * user configured, a DurableExecutionClient over @aws-sdk/client-lambda, imported lazily: Lambda's Node
+ * runtime provides it, and bundles keep it external. The LambdaClient reads the standard settings
+ * itself (region, credentials, AWS_ENDPOINT_URL_LAMBDA).
  */
 import type { DurableExecutionClient } from "./client.ts";
 import { DurableError, ErrorCode } from "./durable-error.ts";
+import { settingsFromEnvironment } from "./service-endpoint.ts";
+import { createSignedClient } from "./signed-client.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
 /** The subset of a LambdaClient we use; lets callers pass their own configured instance. */
@@ -31,8 +36,15 @@ function loadModule(): Promise<LambdaModule> {
 }
 
 let defaultClient: Promise<LambdaClientLike> | undefined;
+// One per process, like the SDK's: its keep-alive connections outlive an invocation.
+let signedClient: DurableExecutionClient | undefined;
 
 export function createLambdaDurableClient(client?: LambdaClientLike): DurableExecutionClient {
+  if (!client) {
+    const settings = signedClient ? undefined : settingsFromEnvironment();
+    if (settings) signedClient = createSignedClient(settings);
+    if (signedClient) return signedClient;
+  }
   const getClient = (): Promise<LambdaClientLike> => {
     if (client) return Promise.resolve(client);
     // One client per process: Lambda reuses warm processes, so keep-alive connections survive.
