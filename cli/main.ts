@@ -12,6 +12,9 @@ import { buildLambdas, DEFAULT_OUTDIR } from "./build.ts";
 import { isCliError } from "./cli-error.ts";
 import { runCheck } from "./check/command.ts";
 import { runGraph } from "./graph/command.ts";
+import { runRun } from "./run/command.ts";
+import { runCallback, runExecutions, runStart, runStop } from "./api/commands.ts";
+import { runHistory } from "./api/history.ts";
 
 export const USAGE = `Usage: use-durable <command> [options]
 
@@ -19,6 +22,13 @@ Commands:
   build <entry...>   bundle Lambda handlers with the use-durable plugin
   check              check a new version before deploying it (use-durable check --help)
   graph [entry]      draw each durable function's workflow (use-durable graph --help)
+  run <file.ts>      run a durable function locally and follow it to its end (use-durable run --help)
+  start <function>   start an execution on a running engine
+  executions         list executions (--function, --status, --json)
+  history <arn|name> an execution's timeline: tree, durations, retries, payloads
+  callback <succeed|fail|heartbeat> <id> [payload]
+                     answer a callback an execution waits for
+  stop <arn>         stop a running execution
 
 Usage: use-durable build <entry...> [options]
 
@@ -46,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   // loaded on the first durable module, or by check's ts-morph) on disk; quiet if unavailable (Node 20),
   // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
   (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph };
+  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph, run: runRun, start: runStart, executions: runExecutions, history: runHistory, callback: runCallback, stop: runStop };
   const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     process.stderr.write(`use-durable: unknown command "${command}". Available: ${Object.keys(commands).join(", ")}.\n\n${USAGE}`);
