@@ -109,7 +109,7 @@ export async function runRun(args: string[]): Promise<number> {
     }
     say(`  execution ${arn}\n`);
     // In --json mode stdout holds the document only; what the execution waits for goes to stderr.
-    const timeline = liveTimeline(json ? process.stderr : out, json ? false : out.isTTY === true);
+    const timeline = liveTimeline(json ? process.stderr : out, json ? false : out.isTTY === true, !json);
     const operations = () => engine.store.operations(arn).map((row) => row.operation as TimelineOperation);
     const draw = () => timeline.update(operations(), engine.clock.now());
     const unsubscribe = engine.onChange(({ changes }) => {

@@ -9,7 +9,6 @@ import { build, type Message } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Manifest } from "../../compiler/index.ts";
-import durable from "../../plugin/esbuild.ts";
 import { CliError } from "../cli-error.ts";
 
 export interface CompiledEntry {
@@ -17,7 +16,7 @@ export interface CompiledEntry {
   manifest: string;
   /** The export that is the handler (a durable function). */
   exportName: string;
-  /** The Lambda function name it is registered under: the file's base name, `-<export>` unless it is `handler`. */
+  /** The Lambda function name it is registered under: the export's name, or the file's base name for `handler`. */
   functionName: string;
   /** The build's compiler manifests (for call sites). */
   modules: Manifest[];
@@ -41,6 +40,8 @@ export async function compileEntry(options: { root: string; file: string; outdir
   mkdirSync(options.outdir, { recursive: true });
   const stem = basename(entry).replace(/\.[^.]+$/, "");
   const manifest = join(options.outdir, "use-durable.manifest.json");
+  // The plugin brings the compiler (TypeScript): loaded only once there is something to build.
+  const { default: durable } = await import("../../plugin/esbuild.ts");
   try {
     await build({
       entryPoints: [entry],
@@ -67,7 +68,7 @@ export async function compileEntry(options: { root: string; file: string; outdir
   const own = modules.find((m) => m.file === shown);
   const exported = (own?.durable ?? []).filter((fn) => fn.exported).map((fn) => fn.name);
   const exportName = pickExport(shown, exported, options.exportName);
-  const functionName = `${stem}${exportName === "handler" ? "" : `-${exportName}`}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64);
+  const functionName = (exportName === "handler" ? stem : exportName).replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64);
   return { ok: true, entry: { bundle: join(options.outdir, `${stem}.mjs`), manifest, exportName, functionName, modules } };
 }
 

@@ -19,8 +19,9 @@ export interface LiveTimeline {
   finish(operations: readonly TimelineOperation[], now: number): void;
 }
 
-export function liveTimeline(stream: TimelineStream, tty = stream.isTTY === true): LiveTimeline {
-  return tty ? new Region(stream) : new PlainLines(stream);
+/** `tree: false` prints only what it waits for (run --json: the callback command on stderr). */
+export function liveTimeline(stream: TimelineStream, tty = stream.isTTY === true, tree = true): LiveTimeline {
+  return tty ? new Region(stream) : new PlainLines(stream, tree);
 }
 
 class Region implements LiveTimeline {
@@ -53,12 +54,14 @@ class PlainLines implements LiveTimeline {
   private readonly seen = new Map<string, string>();
   private waiting = new Set<string>();
   private readonly stream: TimelineStream;
-  constructor(stream: TimelineStream) {
+  private readonly tree: boolean;
+  constructor(stream: TimelineStream, tree: boolean) {
     this.stream = stream;
+    this.tree = tree;
   }
 
   update(operations: readonly TimelineOperation[], now: number): void {
-    this.printChanged(operations, now);
+    if (this.tree) this.printChanged(operations, now);
     // Time left changes every tick: a waiting line is printed once per thing waited for.
     const waiting = renderWaiting(operations, now);
     const keys = new Set<string>();
@@ -71,7 +74,7 @@ class PlainLines implements LiveTimeline {
   }
 
   finish(operations: readonly TimelineOperation[], now: number): void {
-    this.printChanged(operations, now);
+    if (this.tree) this.printChanged(operations, now);
   }
 
   private printChanged(operations: readonly TimelineOperation[], now: number): void {
