@@ -17,6 +17,7 @@ Commands:
   check              check a new version before deploying it (use-durable check --help)
   graph [entry]      draw each durable function's workflow (use-durable graph --help)
   run <file.ts>      run a durable function locally and follow it to its end (use-durable run --help)
+  dev [entries...]   the engine, its HTTP API and a watch that rebuilds and re-registers (use-durable dev --help)
   start <function>   start an execution on a running engine
   executions         list executions (--function, --status, --json)
   history <arn|name> an execution's timeline: tree, durations, retries, payloads
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     check: async (args) => (await import("./check/command.ts")).runCheck(args),
     graph: async (args) => (await import("./graph/command.ts")).runGraph(args),
     run: async (args) => (await import("./run/command.ts")).runRun(args),
+    dev: async (args) => (await import("./dev/command.ts")).runDev(args),
     start: async (args) => (await import("./api/commands.ts")).runStart(args),
     executions: async (args) => (await import("./api/commands.ts")).runExecutions(args),
     history: async (args) => (await import("./api/history.ts")).runHistory(args),
