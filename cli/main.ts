@@ -8,10 +8,7 @@ import { parseArgs } from "node:util";
 import { realpathSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildLambdas, DEFAULT_OUTDIR } from "./build.ts";
 import { isCliError } from "./cli-error.ts";
-import { runCheck } from "./check/command.ts";
-import { runGraph } from "./graph/command.ts";
 
 export const USAGE = `Usage: use-durable <command> [options]
 
@@ -19,6 +16,14 @@ Commands:
   build <entry...>   bundle Lambda handlers with the use-durable plugin
   check              check a new version before deploying it (use-durable check --help)
   graph [entry]      draw each durable function's workflow (use-durable graph --help)
+  run <file.ts>      run a durable function locally and follow it to its end (use-durable run --help)
+  dev [entries...]   the engine, its HTTP API and a watch that rebuilds and re-registers (use-durable dev --help)
+  start <function>   start an execution on a running engine
+  executions         list executions (--function, --status, --json)
+  history <arn|name> an execution's timeline: tree, durations, retries, payloads
+  callback <succeed|fail|heartbeat> <id> [payload]
+                     answer a callback an execution waits for
+  stop <arn>         stop a running execution
 
 Usage: use-durable build <entry...> [options]
 
@@ -26,7 +31,7 @@ Bundles each entry (a Lambda handler module) with esbuild and the use-durable pl
 node22, ESM (.mjs), @aws-sdk/* external, linked source maps, and use-durable.manifest.json.
 
 Options:
-  --outdir <dir>    where bundles go (default: ${DEFAULT_OUTDIR})
+  --outdir <dir>    where bundles go (default: dist)
   --root <dir>      root for operation names and manifest paths (default: current directory)
   --strict          replay hazards are errors, not warnings
   --steps <module>  a module whose exports are all step functions (repeatable)
@@ -46,7 +51,19 @@ export async function main(argv: string[]): Promise<number> {
   // loaded on the first durable module, or by check's ts-morph) on disk; quiet if unavailable (Node 20),
   // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
   (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  const commands: Record<string, (args: string[]) => Promise<number>> = { build: runBuild, check: runCheck, graph: runGraph };
+  // Each command's modules load when it runs: the engine's clients start without the compiler.
+  const commands: Record<string, (args: string[]) => Promise<number>> = {
+    build: runBuild,
+    check: async (args) => (await import("./check/command.ts")).runCheck(args),
+    graph: async (args) => (await import("./graph/command.ts")).runGraph(args),
+    run: async (args) => (await import("./run/command.ts")).runRun(args),
+    dev: async (args) => (await import("./dev/command.ts")).runDev(args),
+    start: async (args) => (await import("./api/commands.ts")).runStart(args),
+    executions: async (args) => (await import("./api/commands.ts")).runExecutions(args),
+    history: async (args) => (await import("./api/history.ts")).runHistory(args),
+    callback: async (args) => (await import("./api/commands.ts")).runCallback(args),
+    stop: async (args) => (await import("./api/commands.ts")).runStop(args),
+  };
   const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     process.stderr.write(`use-durable: unknown command "${command}". Available: ${Object.keys(commands).join(", ")}.\n\n${USAGE}`);
@@ -91,6 +108,7 @@ async function runBuild(rest: string[]): Promise<number> {
     process.stderr.write(`use-durable build: no entry given. Name the handler files, e.g. use-durable build src/checkout.ts\n`);
     return 2;
   }
+  const { buildLambdas } = await import("./build.ts");
   const outcome = await buildLambdas({
     entries: positionals,
     ...(values.outdir !== undefined && { outdir: values.outdir }),

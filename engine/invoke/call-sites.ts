@@ -17,7 +17,14 @@ export function callSites(manifest: string | undefined): Map<string, string> {
     sites = new Map();
     try {
       const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { modules?: Array<{ names?: Record<string, string> }> };
-      for (const module of parsed.modules ?? []) for (const [name, site] of Object.entries(module.names ?? {})) sites.set(name, site);
+      for (const module of parsed.modules ?? []) {
+        for (const [name, site] of Object.entries(module.names ?? {})) {
+          sites.set(name, site);
+          // Keys are `durableFunction:operation`; the runtime names the operation alone.
+          const operation = name.slice(name.indexOf(":") + 1);
+          if (!sites.has(operation)) sites.set(operation, site);
+        }
+      }
     } catch {
       // No manifest, no sites: the error stays as the runtime wrote it.
     }
@@ -31,12 +38,14 @@ export function callSites(manifest: string | undefined): Map<string, string> {
  * the recorded name up in the manifests of earlier builds (newest first) and the new one in the
  * current build's.
  */
-export function explainNonDeterminism(error: ErrorObject, current: string | undefined, earlier: readonly (string | undefined)[]): ErrorObject {
+export function explainNonDeterminism(error: ErrorObject, current: string | undefined, earlier: readonly (string | undefined)[], durableName?: string): ErrorObject {
   if (error.ErrorType !== "NonDeterministicExecutionError" || !error.ErrorMessage) return error;
   const recorded = /recorded there is "([^"]*)"/.exec(error.ErrorMessage)?.[1];
   const now = /the code now calls \S+ \S+ "([^"]*)"/.exec(error.ErrorMessage)?.[1];
-  const was = recorded === undefined ? undefined : earlier.map((m) => callSites(m).get(recorded)).find((site) => site !== undefined);
-  const is = now === undefined ? undefined : callSites(current).get(now);
+  // `durable:operation` first: two modules of one build may both have an operation "charge".
+  const site = (manifest: string | undefined, name: string) => callSites(manifest).get(`${durableName}:${name}`) ?? callSites(manifest).get(name);
+  const was = recorded === undefined ? undefined : earlier.map((m) => site(m, recorded)).find((found) => found !== undefined);
+  const is = now === undefined ? undefined : site(current, now);
   if (!was && !is) return error;
   const parts = [was && `"${recorded}" was recorded at ${was}`, is && `the code now calls "${now}" at ${is}`].filter(Boolean);
   return { ...error, ErrorMessage: `${error.ErrorMessage} (${parts.join("; ")})` };

@@ -125,7 +125,8 @@ export class Scheduler {
     const output = result.output as { Status?: string; Error?: { ErrorType?: string } } | null;
     if (output?.Status !== "FAILED" || output.Error?.ErrorType !== "NonDeterministicExecutionError") return result;
     const earlier = this.functions.earlier(fn.name).map((f) => f.manifest);
-    return { output: { ...output, Error: explainNonDeterminism(output.Error, fn.manifest, earlier) } };
+    const durableName = "bundle" in fn.code ? fn.code.export : undefined;
+    return { output: { ...output, Error: explainNonDeterminism(output.Error, fn.manifest, earlier, durableName) } };
   }
 
   private callPlain(call: ChainedRecord): void {
