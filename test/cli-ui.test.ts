@@ -137,7 +137,8 @@ test("a pending callback answered from the page completes the checkout; its time
   await page.screenshot({ path: join(shots, "checkout.png"), fullPage: true });
   const rows = await page.locator(".row").evaluateAll((nodes) =>
     nodes.map((n) => {
-      const el = n as HTMLElement;
+      // This callback runs in the page; the suite's TypeScript has no DOM library.
+      const el = n as unknown as { dataset: Record<string, string>; querySelector(selector: string): { textContent: string } | null };
       return `${"  ".repeat(Number(el.dataset.depth))}${el.querySelector(".label [title]")!.textContent} ${el.dataset.type} ${el.querySelector(".badge")!.textContent}`;
     }),
   );
@@ -176,7 +177,7 @@ test("payloads are shown as text, pretty, large ones collapsed; errors are shown
   await page.goto(`${ui.url}#/execution/${encodeURIComponent(arns.echo!)}`);
   expect(await page.locator("#panel").textContent()).toContain("window.__pwned = 1");
   expect(await page.locator("#panel script, #panel img, .timeline script, .timeline img").count()).toBe(0);
-  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
 
   await page.goto(`${ui.url}#/execution/${encodeURIComponent(arns.failed!)}`);
   await page.locator(".row", { hasText: "call-bank" }).click();
