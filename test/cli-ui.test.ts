@@ -69,7 +69,7 @@ beforeAll(async () => {
     handler: withDurableExecution(async (_event, ctx) => ctx.step("render", () => reportGate.then(() => "done"))),
   });
   engine.register("echo", {
-    handler: withDurableExecution(async (event: { text: string }, ctx) => ctx.step("shout", async () => ({ shouted: event.text, big: "x".repeat(5000) }))),
+    handler: withDurableExecution(async (event: { text: string }, ctx) => ctx.step(`shout <img src=x onerror="globalThis.__pwned = 3">`, async () => ({ shouted: event.text, big: "x".repeat(5000) }))),
   });
 
   arns.running = engine.start("import-orders", { executionName: "import-1" }).arn;
@@ -176,7 +176,8 @@ test("payloads are shown as text, pretty, large ones collapsed; errors are shown
   expect(await page.locator("#panel pre").textContent()).toContain(`"shouted": ${JSON.stringify(XSS)}`);
   await page.goto(`${ui.url}#/execution/${encodeURIComponent(arns.echo!)}`);
   expect(await page.locator("#panel").textContent()).toContain("window.__pwned = 1");
-  expect(await page.locator("#panel script, #panel img, .timeline script, .timeline img").count()).toBe(0);
+  expect(await page.locator(".timeline .label [title]").first().textContent()).toBe(`shout <img src=x onerror="globalThis.__pwned = 3">`);
+  expect(await page.locator("#app script, #app img").count()).toBe(0);
   expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
 
   await page.goto(`${ui.url}#/execution/${encodeURIComponent(arns.failed!)}`);
