@@ -65,6 +65,15 @@ beforeAll(async () => {
       }, { retryStrategy: () => ({ shouldRetry: false }) }),
     ),
   });
+  let tries = 0;
+  engine.register("flaky", {
+    handler: withDurableExecution(async (_event, ctx) =>
+      ctx.step("call-partner", async () => {
+        if (++tries < 3) throw new Error(`partner busy (try ${tries})`);
+        return "ok";
+      }, { retryStrategy: () => ({ shouldRetry: true, delay: { seconds: 30 } }) }),
+    ),
+  });
   engine.register("nightly-report", {
     handler: withDurableExecution(async (_event, ctx) => ctx.step("render", () => reportGate.then(() => "done"))),
   });
@@ -124,6 +133,8 @@ test("a pending callback answered from the page completes the checkout; its time
   await row("ord-1042").locator("a").click();
   const callbackRow = page.locator(".row", { has: page.locator(".t", { hasText: /^callback$/ }) });
   await expect.poll(() => callbackRow.count()).toBe(1);
+  // Pending: the callback's bar is striped up to now.
+  expect(await callbackRow.locator(".bar.pending").count()).toBe(1);
   await callbackRow.click();
   expect(await page.locator("#stop").count()).toBe(1);
   await page.fill("#callback-payload", '"approved"');
@@ -183,6 +194,19 @@ test("payloads are shown as text, pretty, large ones collapsed; errors are shown
   await page.goto(`${ui.url}#/execution/${encodeURIComponent(arns.failed!)}`);
   await page.locator(".row", { hasText: "call-bank" }).click();
   expect(await page.locator("#panel").textContent()).toContain("bank said no");
+});
+
+test("a retried step shows one segment per attempt, the backoff between them, and its attempt count", async () => {
+  const arn = engine.start("flaky", { executionName: "flaky-1" }).arn;
+  expect((await engine.waitFor(arn)).Status).toBe("SUCCEEDED");
+  await page.goto(`${ui.url}#/execution/${encodeURIComponent(arn)}`);
+  const step = page.locator(".row", { hasText: "call-partner" });
+  await step.click();
+  expect(await step.locator(".bar.failed").count()).toBe(2);
+  expect(await step.locator(".bar.succeeded").count()).toBe(1);
+  expect(await step.locator(".bar.gap").count()).toBe(2);
+  expect(await page.locator("#panel dd").nth(3).textContent()).toBe("3");
+  await page.screenshot({ path: join(shots, "retries.png") });
 });
 
 function post(path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
