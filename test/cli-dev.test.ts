@@ -84,6 +84,12 @@ afterAll(() => {
 it("dev: an edit between two invocations completes one execution on the new build and fails the reordered one with both call sites", async () => {
   const [, api] = await until(/AWS_ENDPOINT_URL_LAMBDA=(http:\/\/127\.0\.0\.1:\d+)/);
   await until(/watching 2 entries/);
+  // The web UI it prints serves the page with this run's token (cli-ui.test.ts covers the page itself).
+  const ui = /^ {2}UI {7}(http:\/\/127\.0\.0\.1:\d+\/?)$/m.exec(output)?.[1];
+  expect(ui, "dev prints the UI's address").toBeDefined();
+  const page = await fetch(ui!);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<meta name="[^"]*token[^"]*" content="[^"]+"/);
   expect(output).toMatch(/^registered appended {2}\(appended\.ts#appended\)$/m);
   expect(output).toMatch(/^registered reordered {2}\(reordered\.ts#reordered\)$/m);
 

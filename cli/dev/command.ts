@@ -18,10 +18,11 @@ import { parse } from "../api/commands.ts";
 import { checkEntryFile } from "../run/compile.ts";
 import { findEntries } from "./entries.ts";
 import { checkInFlight } from "./in-flight.ts";
+import type { UiManifest, UiServer } from "../ui/index.ts";
 
 export const DEV_USAGE = `Usage: use-durable dev [entries...] [--port <n>] [--db <path>]
 
-Runs the project's engine with Lambda's HTTP API on 127.0.0.1 and watches the code: every entry
+Runs the project's engine with Lambda's HTTP API and the web UI on 127.0.0.1, and watches the code: every entry
 (default: every module under the current directory with "use durable") is built with the plugin and
 each exported durable function registered (named after its export; "handler" takes the file's
 name). On a change it rebuilds and re-registers; executions in flight replay on the new code, and
@@ -62,6 +63,8 @@ export async function runDev(args: string[]): Promise<number> {
   let builds = 0;
   let previousManifest: string | undefined;
   let queue = Promise.resolve();
+  let ui: UiServer | undefined;
+  const manifests = new Map<string, UiManifest>();
 
   const onBuilt = async (result: BuildResult) => {
     if (result.errors.length > 0) {
@@ -74,7 +77,8 @@ export async function runDev(args: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     const manifest = join(dir, "use-durable.manifest.json");
     copyFileSync(join(out, "current", "use-durable.manifest.json"), manifest);
-    const modules = (JSON.parse(readFileSync(manifest, "utf8")) as { modules: Manifest[] }).modules;
+    const buildManifest = JSON.parse(readFileSync(manifest, "utf8")) as { modules: Manifest[] };
+    const modules = buildManifest.modules;
     const reports = [];
     for (const entry of entries) {
       const stem = basename(entry).replace(/\.[^.]+$/, "");
@@ -85,6 +89,7 @@ export async function runDev(args: string[]): Promise<number> {
         const name = (fn.name === "handler" ? stem : fn.name).replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64);
         const again = registered.has(name);
         engine.register(name, { bundle, export: fn.name }, { manifest });
+        manifests.set(name, buildManifest as UiManifest);
         registered.add(name);
         say(`${again ? "re-registered" : "registered"} ${name}  (${shown}#${fn.name})`);
         if (again) reports.push(...(await checkInFlight(engine, { name, bundle, exportName: fn.name, manifest, previousManifest })));
@@ -95,11 +100,12 @@ export async function runDev(args: string[]): Promise<number> {
     stopEndpoint = writeEndpoint(root, { endpoint: engine.url!, pid: process.pid, command: "dev", functions: [...registered] });
     for (const r of reports) say(r.ok ? `  in flight ${r.functionName} ${r.name}: replays on the new build` : `  in flight ${r.functionName} ${r.name}: FAILS REPLAY on the new build: ${r.detail}`);
     if (n === 1) {
+      const { startUi } = await import("../ui/index.ts");
+      ui = await startUi({ engine, manifests: (name) => manifests.get(name) });
       say(`\nuse-durable dev: engine on ${relative(root, engine.options.database)}`);
+      say(`  UI       ${ui.url}`);
       say(`  API      ${engine.url}`);
       say(`  AWS_ENDPOINT_URL_LAMBDA=${engine.url}`);
-      // UI: the web UI (cli/ui/index.ts, startUi({ engine, manifests })) is started here once it lands;
-      // print its address on the line above the API.
       say(`watching ${entries.length} entr${entries.length === 1 ? "y" : "ies"}; Ctrl-C stops.`);
     }
   };
@@ -139,6 +145,7 @@ export async function runDev(args: string[]): Promise<number> {
   await ctx.dispose();
   await queue;
   stopEndpoint();
+  await ui?.close();
   await engine.close();
   say("use-durable dev: stopped.");
   return 0;
