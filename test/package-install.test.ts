@@ -1,9 +1,9 @@
 /**
  * The package as a user gets it: `npm pack` (its prepack build) on a copy of the checkout, the tarball
  * installed into a fresh project with esbuild, Vite, vitest and @aws-sdk/client-lambda, then each step of
- * the README's "Add use-durable to your project" run there on Node 22: an esbuild build script and a
- * Vite build with the plugin (both bundles run to completion), `npx use-durable build`, `npx use-durable
- * run`, and `npx vitest run` on a test written with use-durable/testing. Every command is a child
+ * the README's "Add use-durable to your project" run there on Node 22, with its files as written: an
+ * esbuild build script and a Vite build with the plugin, `npx use-durable build` (each bundle run to
+ * completion), `npx use-durable run`, and `npx vitest run` on a test written with use-durable/testing. Every command is a child
  * process that ends before the next starts (spawnSync with a timeout), so nothing is left running.
  *
  * Packuments are not in the npm cache (npm ci only fetches tarballs), so the install is --prefer-offline:
@@ -62,6 +62,26 @@ const write = (file: string, text: string) => {
   writeFileSync(join(PROJECT, file), text);
 };
 
+// The README's section is what a user follows: its code blocks are the project's files, as written.
+const README = readFileSync(join(REPO, "README.md"), "utf8");
+const SECTION = README.slice(README.indexOf("## Add use-durable to your project"), README.indexOf("\n## Add the plugin to your build"));
+const BLOCKS = [...SECTION.matchAll(/^( *)```\w*\n([\s\S]*?)^\1```$/gm)].map(([, indent, body]) =>
+  body!.split("\n").map((line) => line.slice(indent!.length)).join("\n"),
+);
+/** The block that is this file: named in its first-line comment, or recognised by what it imports. */
+function readmeFile(file: string): string {
+  const marks: Record<string, (block: string) => boolean> = {
+    "src/order.ts": (block) => block.includes('"use durable"'),
+    "build.mjs": (block) => block.includes('from "use-durable/esbuild"'),
+    "vite.config.ts": (block) => block.includes('from "vite"'),
+    "vitest.config.ts": (block) => block.startsWith("// vitest.config.ts"),
+    "src/order.test.ts": (block) => block.startsWith("// src/order.test.ts"),
+  };
+  const found = BLOCKS.filter((block) => marks[file]!(block));
+  if (found.length !== 1) throw new Error(`README's "Add use-durable to your project" has ${found.length} blocks for ${file}, expected 1`);
+  return found[0]!;
+}
+
 let tarball = "";
 let packed: string[] = [];
 
@@ -78,31 +98,11 @@ beforeAll(() => {
 
   mkdirSync(PROJECT, { recursive: true });
   write("package.json", `${JSON.stringify({ name: "my-app", private: true, type: "module", allowScripts: { esbuild: true } }, null, 2)}\n`);
-  ok(PROJECT, "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, pinned("esbuild"), pinned("vite"), pinned("vitest"), pinned("@aws-sdk/client-lambda")], 240_000);
+  const npmInstall = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
+  ok(PROJECT, "npm", [...npmInstall, tarball], 240_000);
+  ok(PROJECT, "npm", [...npmInstall, "--save-dev", pinned("esbuild"), pinned("vite"), pinned("vitest"), pinned("@aws-sdk/client-lambda")], 240_000);
 
-  write(
-    "src/order.ts",
-    `import { sleep } from "use-durable";
-
-async function reserve(sku: string, quantity: number) {
-  "use step";
-  return { reservation: \`res-\${sku}-\${quantity}\` };
-}
-
-async function charge(orderId: string, cents: number) {
-  "use step";
-  return { charge: \`ch-\${orderId}\`, cents };
-}
-
-export async function handler(order: { id: string; sku: string; quantity: number; cents: number }) {
-  "use durable";
-  const { reservation } = await reserve(order.sku, order.quantity);
-  await sleep({ hours: 1 });
-  const receipt = await charge(order.id, order.cents);
-  return { status: "paid", reservation, ...receipt };
-}
-`,
-  );
+  write("src/order.ts", readmeFile("src/order.ts"));
   // Runs a built bundle's handler to completion on use-durable/testing, with time skipped.
   write(
     "run-bundle.mjs",
@@ -124,6 +124,12 @@ afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 const manifestFiles = (file: string) =>
   (JSON.parse(readFileSync(join(PROJECT, file), "utf8")) as { modules: Array<{ file: string }> }).modules.map((module) => module.file);
+
+/** Each build starts from no dist/ and no manifest, so what is checked is what that build wrote. */
+function clean() {
+  rmSync(join(PROJECT, "dist"), { recursive: true, force: true });
+  rmSync(join(PROJECT, ".use-durable/manifest.json"), { force: true });
+}
 
 function runBundle(file: string) {
   const ran = ok(PROJECT, "node", ["run-bundle.mjs", file, JSON.stringify(ORDER)]);
@@ -148,52 +154,36 @@ describe("the packed tarball", () => {
 });
 
 describe("Add use-durable to your project, step by step", () => {
-  it("builds with the esbuild plugin; the bundle runs to completion", () => {
-    write(
-      "build.mjs",
-      `import { build } from "esbuild";
-import durable from "use-durable/esbuild";
+  it("the README's section gives the commands run here", () => {
+    for (const command of ["npm install use-durable", "npm install --save-dev esbuild vite vitest @aws-sdk/client-lambda", "node build.mjs", "npx vite build", "npx use-durable build src/order.ts", "npx use-durable run src/order.ts", "npx vitest run"]) {
+      expect(SECTION).toContain(command);
+    }
+  });
 
-await build({
-  entryPoints: ["src/order.ts"], bundle: true, platform: "node", target: "node22", format: "esm",
-  outdir: "dist/esbuild", outExtension: { ".js": ".mjs" }, sourcemap: "linked", external: ["@aws-sdk/*"],
-  plugins: [durable({ manifest: "dist/esbuild/use-durable.manifest.json" })],
-});
-`,
-    );
+  it("builds with the esbuild plugin; the bundle runs to completion", () => {
+    write("build.mjs", readmeFile("build.mjs"));
+    clean();
     ok(PROJECT, "node", ["build.mjs"]);
-    expect(manifestFiles("dist/esbuild/use-durable.manifest.json")).toEqual(["src/order.ts"]);
-    expect(runBundle("dist/esbuild/order.mjs")).toEqual({ status: "SUCCEEDED", result: PAID, operations: ["STEP reserve", "WAIT sleep", "STEP charge"] });
+    expect(manifestFiles(".use-durable/manifest.json")).toEqual(["src/order.ts"]);
+    expect(runBundle("dist/order.mjs")).toEqual({ status: "SUCCEEDED", result: PAID, operations: ["STEP reserve", "WAIT sleep", "STEP charge"] });
   });
 
   it("builds with Vite and the plugin; the bundle runs to completion", () => {
-    write(
-      "vite.config.ts",
-      `import { defineConfig } from "vite";
-import durable from "use-durable/vite";
-
-export default defineConfig({
-  plugins: [durable({ manifest: "dist/vite/use-durable.manifest.json" })],
-  ssr: { noExternal: true },
-  build: {
-    ssr: "src/order.ts", outDir: "dist/vite", target: "node22", sourcemap: true,
-    rolldownOptions: { external: [/^@aws-sdk\\//], output: { format: "es", entryFileNames: "[name].mjs" } },
-  },
-});
-`,
-    );
+    write("vite.config.ts", readmeFile("vite.config.ts"));
+    clean();
     ok(PROJECT, "npx", ["vite", "build"]);
-    expect(manifestFiles("dist/vite/use-durable.manifest.json")).toEqual(["src/order.ts"]);
+    expect(manifestFiles(".use-durable/manifest.json")).toEqual(["src/order.ts"]);
     // The compiled handler, not the source: each durable call goes through the runtime by name.
-    expect(readFileSync(join(PROJECT, "dist/vite/order.mjs"), "utf8")).toContain('callStep("reserve"');
-    expect(runBundle("dist/vite/order.mjs")).toEqual({ status: "SUCCEEDED", result: PAID, operations: ["STEP reserve", "WAIT sleep", "STEP charge"] });
+    expect(readFileSync(join(PROJECT, "dist/order.mjs"), "utf8")).toContain('callStep("reserve"');
+    expect(runBundle("dist/order.mjs")).toEqual({ status: "SUCCEEDED", result: PAID, operations: ["STEP reserve", "WAIT sleep", "STEP charge"] });
   });
 
   it("npx use-durable build writes the bundle and its manifest", () => {
-    const ran = ok(PROJECT, "npx", ["use-durable", "build", "src/order.ts", "--outdir", "dist/cli"]);
+    clean();
+    const ran = ok(PROJECT, "npx", ["use-durable", "build", "src/order.ts"]);
     expect(ran.stdout).toContain("order.mjs");
-    expect(existsSync(join(PROJECT, "dist/cli/order.mjs"))).toBe(true);
-    expect(manifestFiles("dist/cli/use-durable.manifest.json")).toEqual(["src/order.ts"]);
+    expect(manifestFiles("dist/use-durable.manifest.json")).toEqual(["src/order.ts"]);
+    expect(runBundle("dist/order.mjs")).toMatchObject({ status: "SUCCEEDED", result: PAID });
   });
 
   it("npx use-durable run runs it on the local engine: SUCCEEDED, exit 0", () => {
@@ -205,32 +195,8 @@ export default defineConfig({
   });
 
   it("npx vitest run passes a test written with use-durable/testing and the plugin in vitest's config", () => {
-    write(
-      "vitest.config.ts",
-      `import { defineConfig } from "vitest/config";
-import durable from "use-durable/vite";
-
-export default defineConfig({ plugins: [durable()] });
-`,
-    );
-    write(
-      "src/order.test.ts",
-      `import { afterAll, beforeAll, expect, test } from "vitest";
-import { LocalDurableTestRunner } from "use-durable/testing";
-import { handler } from "./order.ts";
-
-beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
-afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
-
-test("an order is reserved, waits an hour and is charged", async () => {
-  const runner = new LocalDurableTestRunner({ handlerFunction: handler });
-  const execution = await runner.run({ payload: { id: "o-2", sku: "lamp", quantity: 1, cents: 900 } });
-  expect(execution.getResult()).toEqual({ status: "paid", reservation: "res-lamp-1", charge: "ch-o-2", cents: 900 });
-  expect(runner.getOperation("reserve").getStepDetails()?.result).toEqual({ reservation: "res-lamp-1" });
-  expect(runner.getOperation("sleep").getWaitDetails()?.waitSeconds).toBe(3600);
-});
-`,
-    );
+    write("vitest.config.ts", readmeFile("vitest.config.ts"));
+    write("src/order.test.ts", readmeFile("src/order.test.ts"));
     const ran = sh(PROJECT, "npx", ["vitest", "run"]);
     expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0);
     expect(ran.stdout).toMatch(/Tests\s+1 passed/);
