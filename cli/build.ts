@@ -1,11 +1,12 @@
 // `use-durable build`: bundles Lambda handlers with esbuild and the use-durable plugin, for tools that
 // cannot take esbuild plugins themselves (CDK's NodejsFunction, SAM, plain zip deploys). What the
-// bundle looks like is decided here, once: node22, ESM (.mjs, so Lambda loads it as a module without a
+// bundle looks like is decided in lambda-bundle.ts, shared with run and dev: node22, ESM (.mjs, so Lambda loads it as a module without a
 // package.json), @aws-sdk/* left to the Lambda runtime, linked source maps, one manifest per build.
 
 import { build, type BuildResult, type Message } from "esbuild";
 import { resolve } from "node:path";
 import durable from "../plugin/esbuild.ts";
+import { LAMBDA_BUNDLE } from "./lambda-bundle.ts";
 
 export interface BuildOptions {
   /** Handler source files, e.g. src/checkout.ts. */
@@ -39,11 +40,6 @@ export interface BuildOutcome {
 export const DEFAULT_OUTDIR = "dist";
 export const MANIFEST_FILE = "use-durable.manifest.json";
 
-// ESM bundles of CommonJS dependencies call require(); Lambda's ESM loader has none, so give them one.
-const REQUIRE_SHIM =
-  'import { createRequire as __useDurableCreateRequire } from "node:module"; ' +
-  "const require = __useDurableCreateRequire(import.meta.url);";
-
 export async function buildLambdas(options: BuildOptions): Promise<BuildOutcome> {
   const cwd = process.cwd();
   const root = resolve(options.root ?? cwd);
@@ -55,16 +51,12 @@ export async function buildLambdas(options: BuildOptions): Promise<BuildOutcome>
       entryPoints: options.entries.map((e) => resolve(cwd, e)),
       absWorkingDir: cwd,
       outdir,
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
+      ...LAMBDA_BUNDLE,
+      external: [...LAMBDA_BUNDLE.external],
       outExtension: { ".js": ".mjs" },
-      external: ["@aws-sdk/*"],
       ...(options.conditions?.length ? { conditions: options.conditions } : {}),
       sourcemap: "linked",
       minify: options.minify ?? false,
-      banner: { js: REQUIRE_SHIM },
       metafile: true,
       logLevel: options.logLevel ?? "warning",
       plugins: [durable({ root, strict: options.strict ?? false, steps: options.steps ?? [], manifest })],

@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { Manifest } from "../../compiler/index.ts";
 import type { Engine } from "../../engine/index.ts";
+import { LAMBDA_BUNDLE } from "../lambda-bundle.ts";
 import { CliError } from "../cli-error.ts";
 import { writeEndpoint } from "../endpoint-file.ts";
 import { parse } from "../api/commands.ts";
@@ -126,13 +127,9 @@ export async function runDev(args: string[]): Promise<number> {
     outdir: join(out, "current"),
     outExtension: { ".js": ".mjs" },
     absWorkingDir: root,
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
+    ...LAMBDA_BUNDLE,
+    external: [...LAMBDA_BUNDLE.external],
     sourcemap: "inline",
-    external: ["@aws-sdk/*"],
-    banner: { js: 'import { createRequire as __udRequire } from "node:module"; const require = __udRequire(import.meta.url);' },
     ...(fromSource ? { conditions: ["source"] } : {}),
     logLevel: "silent",
     plugins: [durable({ root, manifest: join(out, "current", "use-durable.manifest.json") }), hook],

@@ -9,6 +9,7 @@ import { build, type Message } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Manifest } from "../../compiler/index.ts";
+import { LAMBDA_BUNDLE } from "../lambda-bundle.ts";
 import { CliError } from "../cli-error.ts";
 
 export interface CompiledEntry {
@@ -47,13 +48,9 @@ export async function compileEntry(options: { root: string; file: string; outdir
       entryPoints: [entry],
       outfile: join(options.outdir, `${stem}.mjs`),
       absWorkingDir: options.root,
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
+      ...LAMBDA_BUNDLE,
+      external: [...LAMBDA_BUNDLE.external],
       sourcemap: "inline",
-      external: ["@aws-sdk/*"],
-      banner: { js: 'import { createRequire as __udRequire } from "node:module"; const require = __udRequire(import.meta.url);' },
       ...(fromSource ? { conditions: ["source"] } : {}),
       logLevel: "silent",
       plugins: [durable({ root: options.root, manifest })],
