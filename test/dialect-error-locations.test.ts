@@ -71,7 +71,49 @@ export async function handler() {
   return 1;
 }
 `,
+  "src/lib.ts": `// Plain code the compiler never sees: it calls the step it is given.
+export async function each<T, R>(xs: T[], fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const x of xs) out.push(await fn(x));
+  return out;
+}
+`,
+  "src/nested.ts": `import { each } from "./lib.ts";
+
+async function charge(n: number) {
+  "use step";
+  return n > 1 ? { n, later: () => n } : n;
+}
+
+export async function twice() {
+  "use durable";
+  await charge(1);
+  return charge(2);
+}
+
+async function inner(n: number) {
+  "use durable";
+  return charge(n);
+}
+
+export async function nested() {
+  "use durable";
+  await charge(1);
+  return Promise.all([inner(2)]);
+}
+
+export async function byLibrary() {
+  "use durable";
+  return each([2], charge);
+}
+
+export async function inBranch() {
+  "use durable";
+  return Promise.all([charge(1), charge(2)]);
+}
+`,
   "src/entry.ts": `export { unserializable, badDurationString, badDurationObject } from "./order.ts";
+export { twice, nested, byLibrary, inBranch } from "./nested.ts";
 export { handler as v1 } from "./v1.ts";
 export { handler as v2 } from "./v2.ts";
 `,
@@ -135,6 +177,32 @@ describe("runtime errors in compiled code say where the operation is", () => {
     expect(message).toContain('at operation "createCallback" (#1) (now called at src/v2.ts:11:28)');
     expect(message).toContain('but the code now calls STEP Step "reserve" at src/v2.ts:10:9 (type "STEP")');
     expect(JSON.parse(run.error?.errorData ?? "{}")).toEqual({ location: "src/v2.ts:10:9" });
+  });
+
+  it("the k-th call to a callee (charge#2) is located at that call, not the first", async () => {
+    const run = await runOnEmulator(mod.twice!);
+    expect(run.status).toBe("FAILED");
+    expect(run.error?.errorMessage).toMatch(/^Could not serialize the value of Step "charge#2" \(#2\): .* \(at src\/nested\.ts:11:10\)$/);
+  });
+
+  it("inside a durable function called from a Promise.all branch, the callee's own table applies", async () => {
+    const run = await runOnEmulator(mod.nested!);
+    expect(run.status).toBe("FAILED");
+    // inner's "charge" (line 16), not nested's "charge" (line 21).
+    expect(run.error?.errorMessage).toMatch(/^Could not serialize the value of Step "charge" \(#2-1-1-1\): .* \(at src\/nested\.ts:16:10\)$/);
+  });
+
+  it("a call in a Promise.all branch (its own child context) is found in the enclosing function's table", async () => {
+    const run = await runOnEmulator(mod.inBranch!);
+    expect(run.status).toBe("FAILED");
+    expect(run.error?.errorMessage).toMatch(/^Could not serialize the value of Step "charge#2" \(#1-2-1\): .* \(at src\/nested\.ts:32:34\)$/);
+  });
+
+  it("a step named at run time (called by a library) is located at its definition", async () => {
+    const run = await runOnEmulator(mod.byLibrary!);
+    expect(run.status).toBe("FAILED");
+    expect(run.error?.errorMessage).toMatch(/^Could not serialize the value of Step "charge" \(#1\): .* \(defined at src\/nested\.ts:3:1\)$/);
+    expect(JSON.parse(run.error?.errorData ?? "{}")).toEqual({ location: "src/nested.ts:3:1" });
   });
 
   it("hand-written ctx code has no table: the message is as before", async () => {
