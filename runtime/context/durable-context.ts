@@ -362,8 +362,8 @@ export class DurableContextImpl implements DurableContext {
     };
     this.unrecorded = this.allocated = undefined;
     const first = eager(() => phase1().catch(fatal));
+    // Phase 1 allocates synchronously, so these are the slots it took (runtime/SPEC.md).
     slot = this.allocated;
-    // Phase 1 allocates synchronously, so this is the slot it took (runtime/SPEC.md).
     const unrecorded = this.unrecorded;
     this.unrecorded = undefined;
     return new DurablePromise(() => (unrecorded ? awaitedUnrecorded(this, unrecorded) : first.then(phase2)).catch(fatal));

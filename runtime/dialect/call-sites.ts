@@ -22,7 +22,7 @@ export interface SitesMeta {
 }
 
 const bound = /* @__PURE__ */ new WeakMap<DurableContextImpl, SitesMeta>();
-const runTimeNamed = /* @__PURE__ */ new WeakMap<DurableContextImpl, Map<string, string>>();
+const runTimeNamed = /* @__PURE__ */ new WeakMap<DurableContextImpl, Map<string, SitesMeta>>();
 
 /** The durable body of `meta` runs in `ctx`: its operations are looked up in meta's table. */
 export function bindSites(ctx: DurableContextImpl, meta: SitesMeta): void {
@@ -33,19 +33,22 @@ export function bindSites(ctx: DurableContextImpl, meta: SitesMeta): void {
 
 /** The operation `name` of `ctx` was named at run time for a call of `meta`'s function (run-time-names.ts). */
 export function noteRunTimeName(ctx: DurableContextImpl, name: string, meta: SitesMeta): void {
-  const definition = siteIn(meta, meta.name);
-  if (!definition) return;
+  if (!meta.sites) return;
   installLocator(locate);
   let names = runTimeNamed.get(ctx);
   if (!names) runTimeNamed.set(ctx, (names = new Map()));
-  names.set(name, `defined ${definition}`);
+  names.set(name, meta);
 }
 
 /** `at src/order.ts:12:7` for the operation `name` of `ctx`, `defined at ...` for a run-time name. */
 export function locate(ctx: DurableContextImpl, name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
+  // The table is read only here, when an error asks: never on the way of a call.
   const own = runTimeNamed.get(ctx)?.get(name);
-  if (own) return own;
+  if (own) {
+    const definition = siteIn(own, own.name);
+    return definition && `defined ${definition}`;
+  }
   for (let c: DurableContextImpl | undefined = ctx; c; c = c.parent) {
     const meta = bound.get(c);
     if (meta) return siteIn(meta, `${meta.name}:${name}`);
