@@ -41,6 +41,11 @@ export async function badDurationObject(input: { minutes: string }) {
   "use durable";
   await sleep({ minutes: Number(input.minutes) });
 }
+
+export async function badDate() {
+  "use durable";
+  await sleep(new Date("not a date"));
+}
 `,
   "src/v1.ts": `import { createCallback } from "use-durable";
 
@@ -112,7 +117,7 @@ export async function inBranch() {
   return Promise.all([charge(1), charge(2)]);
 }
 `,
-  "src/entry.ts": `export { unserializable, badDurationString, badDurationObject } from "./order.ts";
+  "src/entry.ts": `export { unserializable, badDurationString, badDurationObject, badDate } from "./order.ts";
 export { twice, nested, byLibrary, inBranch } from "./nested.ts";
 export { handler as v1 } from "./v1.ts";
 export { handler as v2 } from "./v2.ts";
@@ -160,6 +165,12 @@ describe("runtime errors in compiled code say where the operation is", () => {
     const run = await runOnEmulator(mod.badDurationObject!, { payload: { minutes: "many" } });
     expect(run.status).toBe("FAILED");
     expect(run.error?.errorMessage).toMatch(/^wait "sleep": minutes must be a finite number >= 0, got NaN\. .* \(at src\/order\.ts:21:9\)$/);
+  });
+
+  it("an invalid Date to sleep until: what, how to fix, and the call site", async () => {
+    const run = await runOnEmulator(mod.badDate!);
+    expect(run.status).toBe("FAILED");
+    expect(run.error?.errorMessage).toBe('sleep "sleep": the Date to sleep until is invalid. Pass a valid Date, a duration string such as "5m", or milliseconds. (at src/order.ts:26:9)');
   });
 
   it("non-determinism after the code changed: the recorded operation, and the call the code now makes, with their sites", async () => {
