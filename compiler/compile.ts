@@ -16,6 +16,7 @@ import { isAlreadyCompiled, mayHaveDirective } from "./prefilter.ts";
 import { normalizeCallee } from "./names.ts";
 import { moduleBindings } from "./scope.ts";
 import { IMPORT_LINE } from "./specifiers.ts";
+import { sitesDeclaration } from "./sites.ts";
 import { checkStepBody } from "./step-body.ts";
 import { parse } from "./typescript.ts";
 
@@ -106,6 +107,6 @@ function compileParsed(code: string, id: string, file: string, sink: DiagnosticS
   emitTemps(fc);
   // Same line as the user's first line, so every line number of the output matches the input.
   const shebang = /^#![^\n]*\n/.exec(code);
-  s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE);
+  s.appendLeft(shebang ? shebang[0].length : 0, IMPORT_LINE + sitesDeclaration(file, durable, steps));
   return result(s, file, buildManifest(file, durable, steps, sink.list), sink.list);
 }

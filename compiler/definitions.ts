@@ -6,11 +6,12 @@
  */
 import type { FnInfo } from "./directives.ts";
 import type { FileContext } from "./file-context.ts";
-import { DEFAULT_SELF, RT } from "./specifiers.ts";
+import { DEFAULT_SELF, RT, SITES } from "./specifiers.ts";
 import type { TS } from "./typescript.ts";
 
-function meta(info: FnInfo): string {
-  return `{ name: ${JSON.stringify(info.name)} }`;
+/** The meta compiled code passes; a tag after a declaration needs only the name (the runtime reads sites from the call). */
+function meta(info: FnInfo, sites = true): string {
+  return sites ? `{ name: ${JSON.stringify(info.name)}, sites: ${SITES} }` : `{ name: ${JSON.stringify(info.name)} }`;
 }
 
 /** The text of `<T>(a: A, b)` for the inner implementation function. */
@@ -108,7 +109,7 @@ export function emitDefinitions(fc: FileContext): void {
     if (ts.isFunctionDeclaration(fn)) {
       const self = selfName(fc, fn);
       wrapBody(fc, fn, self, info);
-      tags.push([tagPosition(fc, fn), ` ${register}(${self}, ${meta(info)});`]);
+      tags.push([tagPosition(fc, fn), ` ${register}(${self}, ${meta(info, false)});`]);
     } else if (ts.isMethodDeclaration(fn)) {
       if (info.form === "object-method") {
         wrapObjectMethod(fc, fn, info.kind === "step" ? RT.registerStep : RT.durable, info);
@@ -117,7 +118,7 @@ export function emitDefinitions(fc: FileContext): void {
       const member = ts.isIdentifier(fn.name) ? `.${fn.name.text}` : ts.isComputedPropertyName(fn.name) ? `[${fn.name.expression.getText(fc.sf)}]` : `[${fn.name.getText(fc.sf)}]`;
       const self = `${info.className}${info.isStatic ? "" : ".prototype"}${member}`;
       wrapBody(fc, fn, self, info);
-      s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info)});`);
+      s.appendLeft(statementEnd(ts, fn.parent), ` ${register}(${self}, ${meta(info, false)});`);
     } else {
       const wrapper = info.kind === "step" ? RT.registerStep : RT.durable;
       s.appendLeft(fn.getStart(fc.sf), `${wrapper}(`);

@@ -16,6 +16,9 @@ export const BRANCH_ARGS = "__ud_args";
 /** Name given to an anonymous `export default` declaration so it can reference itself. */
 export const DEFAULT_SELF = "__ud_default";
 
+/** The module's call-site table (sites.ts), a hoisted function every meta names. */
+export const SITES = "__ud_sites";
+
 export const IMPORT_LINE = `import * as ${RUNTIME_NS} from ${JSON.stringify(INTERNAL_SPECIFIER)}; `;
 
 /** The functions of `use-durable/internal` the compiler calls. */

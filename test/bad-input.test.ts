@@ -272,6 +272,12 @@ const cases: Case[] = [
     outcome: "FAILED", error: "DurableError",
     says: [/step: the name "café"/, /printable ASCII/],
   },
+  {
+    name: "a named promise combinator given something other than an array names the operation and the fix",
+    run: afterCheckpoint((e) => e, (_i, ctx) => ctx.promise.all("gather", 5 as never)),
+    outcome: "FAILED", error: "DurableError",
+    says: [/^promise\.all "gather": pass an array of promises/, /got number/],
+  },
   // ---- durations ----------------------------------------------------------------------------
   ...([
     ["NaN", { seconds: NaN }, /seconds must be a finite number >= 0, got NaN/],

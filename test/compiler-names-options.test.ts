@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildName, MAX_NAME_LENGTH, parseName, resolveOptions } from "../compiler/index.ts";
 import { normalizeCallee } from "../compiler/names.ts";
+import { compile } from "../compiler/index.ts";
 import { relativeId } from "../compiler/options.ts";
 
 describe("names", () => {
@@ -57,5 +58,14 @@ describe("options", () => {
     expect(relativeId("/elsewhere/b.ts", "/srv/app")).toBe("b.ts");
     expect(relativeId("/abs/c.ts", "")).toBe("c.ts");
     expect(relativeId("src/d.ts", "")).toBe("src/d.ts");
+  });
+
+  it("the call-site table a compiled module carries names the file relative to root, and no path of the build machine", () => {
+    const code = `export async function h() {\n  "use durable";\n  await charge(1);\n  await charge(2);\n}\nasync function charge(n: number) {\n  "use step";\n  return n;\n}\n`;
+    const inside = compile(code, "/srv/build-42/app/src/order.ts", { root: "/srv/build-42/app" })!.code;
+    expect(inside.split("\n")[0]).toContain('function __ud_sites() { return { file: "src/order.ts", at: { "h": "1:1", "h:charge": "3:9", "h:charge#2": "4:9", "charge": "6:1" } }; }');
+    const outside = compile(code, "/srv/build-42/elsewhere/order.ts", { root: "/srv/build-42/app" })!.code;
+    expect(outside).toContain('file: "order.ts"');
+    for (const output of [inside, outside]) expect(output).not.toContain("/srv/build-42");
   });
 });

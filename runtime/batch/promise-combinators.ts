@@ -26,12 +26,12 @@ export function promiseCombinators(ctx: DurableContextImpl): DurablePromiseCombi
   const make =
     (method: keyof DurablePromiseCombinators) =>
     (...args: unknown[]): DurablePromise<any> => {
-      const { name, rest } = splitName(`promise.${method}`, args);
+      const { name, rest, where } = splitName(`promise.${method}`, args);
       const promises = rest[0];
       if (!Array.isArray(promises)) {
         throw new DurableError(
           ErrorCode.INVALID_ARGUMENT,
-          `promise.${method}: pass an array of promises (usually durable operations such as ctx.step(...)), got ${kindOf(promises)}.`,
+          `${where}: pass an array of promises (usually durable operations such as ctx.step(...)), got ${kindOf(promises)}.`,
         );
       }
       return ctx.runInChildContext(name, () => (Promise[method] as (p: unknown[]) => Promise<unknown>).call(Promise, promises), {

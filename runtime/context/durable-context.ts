@@ -15,6 +15,7 @@ import type { Execution, SerdesConfig } from "./execution.ts";
 import type { DurableContextLogger, DurableLogger, LoggerConfig } from "./logger.ts";
 import { forwardingLogger } from "./logger.ts";
 import { OperationIdCounter, hashId } from "./operation-id.ts";
+import { located, locationOf, siteOf } from "./locate.ts";
 import { awaitedUnrecorded } from "./rebuild.ts";
 import { pollWhileWaiting } from "./poller.ts";
 import { afterUpdate, waitedHooks } from "./plugin-hooks.ts";
@@ -152,6 +153,8 @@ export class DurableContextImpl implements DurableContext {
   readonly rebuilding: boolean;
   /** The slot phase 1 of the operation being started allocated with no record while rebuilding. */
   private unrecorded: OperationSlot | undefined;
+  /** The slot phase 1 of the operation being started allocated: errors of the operation name it. */
+  private allocated: OperationSlot | undefined;
   /** The name of this context's operation (log records carry it). */
   readonly name: string | undefined;
   /**
@@ -217,9 +220,17 @@ export class DurableContextImpl implements DurableContext {
 
   /** Every operation method: the context check (see contextMisuse), then the operation. */
   private call<R>(method: Exclude<keyof OperationTable, "promiseCombinators">, args: readonly unknown[]): DurablePromise<R> {
+    // Compiled code always names its operations first: errors thrown here say where the call is.
+    const name = typeof args[0] === "string" ? args[0] : undefined;
     const misuse = contextMisuse(this, method);
-    if (!misuse) return ops()[method](this, args);
-    this.execution.lifecycle.fail(misuse);
+    if (!misuse) {
+      try {
+        return ops()[method](this, args);
+      } catch (error) {
+        throw located(error, this, name);
+      }
+    }
+    this.execution.lifecycle.fail(located(misuse, this, name));
     return new DurablePromise(never);
   }
 
@@ -266,6 +277,7 @@ export class DurableContextImpl implements DurableContext {
    */
   allocate(kind: OperationKind): OperationSlot {
     const slot = new OperationSlot(this, this.ids.next(), kind);
+    this.allocated = slot;
     const recorded = slot.current();
     this.unrecorded = this.rebuilding && !recorded ? slot : undefined;
     if (recorded) {
@@ -276,11 +288,16 @@ export class DurableContextImpl implements DurableContext {
         : undefined;
       if (mismatch) {
         const [field, was, now] = mismatch;
-        throw new NonDeterministicExecutionError(
-          `at operation ${describe(slot.stepId, recorded.Name)}: ` +
+        // In compiled code: where the code now makes this call, and where the recorded name still is.
+        const here = siteOf(this, kind.name);
+        const moved = recorded.Name !== kind.name && siteOf(this, recorded.Name);
+        const error = new NonDeterministicExecutionError(
+          `at operation ${describe(slot.stepId, recorded.Name)}${moved ? ` (now called ${moved})` : ""}: ` +
             `the ${field} recorded there is ${JSON.stringify(was ?? null)}, but the code now calls ` +
-            `${kind.type} ${kind.subType} ${JSON.stringify(kind.name ?? null)} (${field} ${JSON.stringify(now ?? null)})`,
+            `${kind.type} ${kind.subType} ${JSON.stringify(kind.name ?? null)}${here ? ` ${here}` : ""} (${field} ${JSON.stringify(now ?? null)})`,
         );
+        if (here) error.location = locationOf(here);
+        throw error;
       }
     }
     return slot;
@@ -334,16 +351,19 @@ export class DurableContextImpl implements DurableContext {
    * code cannot swallow it.
    */
   operation<A, T>(phase1: () => Promise<A>, phase2: (value: A) => Promise<T>): DurablePromise<T> {
+    let slot: OperationSlot | undefined;
     const fatal = (error: unknown): Promise<never> => {
+      located(error, this, slot?.kind.name);
       if (DurableError.is(error) && error.fatal) {
         this.execution.lifecycle.fail(error);
         return never();
       }
       throw error;
     };
-    this.unrecorded = undefined;
+    this.unrecorded = this.allocated = undefined;
     const first = eager(() => phase1().catch(fatal));
-    // Phase 1 allocates synchronously, so this is the slot it took (runtime/SPEC.md).
+    // Phase 1 allocates synchronously, so these are the slots it took (runtime/SPEC.md).
+    slot = this.allocated;
     const unrecorded = this.unrecorded;
     this.unrecorded = undefined;
     return new DurablePromise(() => (unrecorded ? awaitedUnrecorded(this, unrecorded) : first.then(phase2)).catch(fatal));

@@ -168,8 +168,9 @@ export function toErrorObject(error: unknown): ErrorObject {
     return fitError({ ErrorType: error.errorType, ErrorMessage: error.message, ErrorData: error.errorData ?? dataOfCause(error) });
   }
   if (error instanceof Error || (typeof error === "object" && error !== null && "message" in error && "name" in error)) {
-    const e = error as { name: unknown; message: unknown };
-    return fitError({ ErrorType: String(e.name), ErrorMessage: String(e.message) });
+    const e = error as { name: unknown; message: unknown; location?: string };
+    // Where the operation is in compiled code's source (context/locate.ts): histories show it.
+    return fitError({ ErrorType: String(e.name), ErrorMessage: String(e.message), ...(DurableError.is(e) && e.location && { ErrorData: JSON.stringify({ location: e.location }) }) });
   }
   // The official SDK sends "Unknown error" here, which drops what was thrown (`throw "declined"`).
   return fitError({ ErrorMessage: `A value that is not an Error was thrown: ${showValue(error)}. Throw an Error to give it a name.` });

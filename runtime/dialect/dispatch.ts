@@ -10,6 +10,7 @@ import { DurableError, ErrorCode } from "../context/errors.ts";
 import { hashId } from "../context/operation-id.ts";
 import { copier } from "../context/rich-serdes.ts";
 import type { StepContext } from "../operations/step.ts";
+import { bindSites, noteRunTimeName } from "./call-sites.ts";
 import { asOriginal, runMarked } from "./compiled-errors.ts";
 import { childOptions, stepOptions } from "./dialect-options.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
@@ -47,7 +48,9 @@ export function enterStep(self: Fn, thisArg: unknown, args: ArrayLike<unknown>, 
   const list = Array.from(args);
   const frame = currentFrame();
   if (!frame || frame.inStep) return impl.apply(thisArg, list);
-  return runStep(frame.context, runTimeName(frame.context, meta.name), self, impl, thisArg, list);
+  const name = runTimeName(frame.context, meta.name);
+  noteRunTimeName(frame.context, name, meta);
+  return runStep(frame.context, name, self, impl, thisArg, list);
 }
 
 /**
@@ -86,14 +89,21 @@ export function call(name: string, fn: Fn, thisArg: unknown, args: unknown[]): P
 
 export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown>, impl: Fn, meta: DurableMeta): Promise<unknown> {
   const list = Array.from(args);
+  const frame = currentFrame();
   if (entering === self) {
     entering = undefined;
+    // callDurable's child context: its operations are looked up in this function's table.
+    if (frame) bindSites(frame.context, meta);
     return impl.apply(thisArg, list);
   }
-  const frame = currentFrame();
   if (frame && !frame.inStep) {
     const ctx = frame.context;
-    return asOriginal(anchored(ctx, () => ctx.runInChildContext(runTimeName(ctx, meta.name), () => runMarked(() => impl.apply(thisArg, list)), childOptions())));
+    const name = runTimeName(ctx, meta.name);
+    noteRunTimeName(ctx, name, meta);
+    return asOriginal(anchored(ctx, () => ctx.runInChildContext(name, (child: DurableContextImpl) => {
+      bindSites(child, meta);
+      return runMarked(() => impl.apply(thisArg, list));
+    }, childOptions())));
   }
   if (frame?.inStep) {
     return Promise.reject(new DurableError(
@@ -103,7 +113,10 @@ export function enterDurable(self: Fn, thisArg: unknown, args: ArrayLike<unknown
     ));
   }
   if (isDurableInvocationEvent(list[0])) {
-    return withDurableExecution((input) => runMarked(() => impl.call(thisArg, input)))(list[0], list[1]);
+    return withDurableExecution((input, ctx) => {
+      bindSites(ctx as DurableContextImpl, meta);
+      return runMarked(() => impl.call(thisArg, input));
+    })(list[0], list[1]);
   }
   return Promise.reject(new DurableError(
     ErrorCode.NOT_DEPLOYED,

@@ -3,7 +3,8 @@
  * takes the parameters of the DurableContext method for the same operation. They work in code
  * the compiler did not touch; the compiler only adds names and checks.
  */
-import type { DurableContext } from "../context/durable-context.ts";
+import type { DurableContext, DurableContextImpl } from "../context/durable-context.ts";
+import { located } from "../context/locate.ts";
 import { DurablePromise } from "../context/durable-promise.ts";
 import type { Duration } from "../context/duration.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
@@ -61,9 +62,17 @@ export function sleep(...args: unknown[]): DurablePromise<void> {
   let duration: Duration | undefined;
   if (value instanceof Date) {
     const ms = value.getTime() - now();
-    if (Number.isNaN(ms)) throw new DurableError(ErrorCode.INVALID_DURATION, `${where}: the Date to sleep until is invalid.`);
+    if (Number.isNaN(ms)) {
+      throw located(new DurableError(ErrorCode.INVALID_DURATION, `${where}: the Date to sleep until is invalid. Pass a valid Date, a duration string such as "5m", or milliseconds.`), ctx as DurableContextImpl, name as string | undefined);
+    }
     if (ms <= 0) return new DurablePromise(() => Promise.resolve());
     duration = { seconds: Math.ceil(ms / 1000) };
-  } else duration = toDuration(value, where);
+  } else {
+    try {
+      duration = toDuration(value, where);
+    } catch (error) {
+      throw located(error, ctx as DurableContextImpl, name as string | undefined);
+    }
+  }
   return anchoredLazily(ctx, () => (named ? ctx.wait(name as string, duration!) : ctx.wait(duration!)));
 }

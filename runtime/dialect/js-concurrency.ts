@@ -13,7 +13,8 @@ import type { BatchResult } from "../batch/batch-result.ts";
 import { runBatch } from "../batch/batch-operation.ts";
 import type { BatchConfig, BatchUnit } from "../batch/batch-operation.ts";
 import { completeBatch, continueBatch } from "../batch/completion.ts";
-import { requireContext } from "../context/current-context.ts";
+import { currentFrame, requireContext } from "../context/current-context.ts";
+import { located } from "../context/locate.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
 import { map } from "../batch/map.ts";
 import { originalError } from "../context/rich-errors.ts";
@@ -80,7 +81,8 @@ export async function mapAllSettled(name: string, items: readonly unknown[], fn:
 
 async function runMap(what: string, name: string, items: readonly unknown[], fn: MapFn, config: BatchConfig<unknown>) {
   if (!Array.isArray(items)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${what} over ${name}: the mapped value is not an array (got ${items === null ? "null" : typeof items}).`);
+    const error = new DurableError(ErrorCode.INVALID_ARGUMENT, `${what} "${name}": the value mapped over is not an array (got ${items === null ? "null" : typeof items}). Map over an array (Array.from(x) for another iterable).`);
+    throw currentFrame() ? located(error, currentFrame()!.context, name) : error;
   }
   const ctx = requireContext(`${what}(...map(...)) "${name}"`);
   return anchored(ctx, () => map<unknown, unknown>(ctx, [
@@ -93,7 +95,8 @@ async function runMap(what: string, name: string, items: readonly unknown[], fn:
 
 async function run(what: string, name: string, branches: readonly Branch[], config: BatchConfig<unknown>) {
   if (!Array.isArray(branches)) {
-    throw new DurableError(ErrorCode.INVALID_ARGUMENT, `${what} "${name}": expected an array of branches, got ${typeof branches}.`);
+    const error = new DurableError(ErrorCode.INVALID_ARGUMENT, `${what} "${name}": expected an array of branches, got ${typeof branches}. Pass an array literal of calls.`);
+    throw currentFrame() ? located(error, currentFrame()!.context, name) : error;
   }
   const ctx = requireContext(`${what} "${name}"`);
   const units: BatchUnit<unknown>[] = branches.map((branch, index) => ({

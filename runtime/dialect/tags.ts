@@ -5,6 +5,7 @@
  */
 import { requireFunction } from "../context/arguments.ts";
 import type { StepConfig } from "../operations/step.ts";
+import type { CallSites } from "./call-sites.ts";
 
 export type Fn = (...args: any[]) => any;
 
@@ -12,11 +13,15 @@ export interface StepMeta {
   /** The step function's own name. */
   name: string;
   config?: StepConfig<any>;
+  /** The module's call-site table (`__ud_sites`), read only when an error needs a location. */
+  sites?: () => CallSites;
 }
 
 export interface DurableMeta {
   /** The durable function's own name. */
   name: string;
+  /** The module's call-site table (`__ud_sites`), read only when an error needs a location. */
+  sites?: () => CallSites;
 }
 
 const STEP = Symbol.for("use-durable.step");

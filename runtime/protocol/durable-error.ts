@@ -22,6 +22,8 @@ export class DurableError extends Error {
   readonly code: ErrorCode;
   /** Set on errors that end the invocation instead of reaching user code. */
   readonly fatal: Fatality;
+  /** Where the operation is in the user's source (`src/order.ts:12:7`): compiled code only (context/locate.ts). */
+  declare location?: string;
 
   /**
    * `name` is spelled out, never taken from the class: a minifier renames classes, and the name is
