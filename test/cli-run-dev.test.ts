@@ -7,19 +7,33 @@
  * without the secret (or from another site, or for a file outside the project), `--skip-time`
  * refused, an older dev without the route, and dev dying while run follows.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./plugin-bundle.ts";
-import { cli as cliWith, cliEnv, follow as followWith, killChildren } from "./support/cli-process.ts";
+import { CLI, cli as cliWith, cliEnv, follow as followWith, killChildren, type Ran } from "./support/cli-process.ts";
 
 const env = cliEnv();
 const PROJECT = join(REPO, ".tmp", `cli-run-dev-${process.pid}`);
 const OLD = join(REPO, ".tmp", `cli-run-dev-old-${process.pid}`);
 const cli = (...args: string[]) => cliWith(PROJECT, env, ...args);
 const follow = (...args: string[]) => followWith(PROJECT, env, ...args);
+
+/** A durable function whose first operation is a callback ("approve") or a step ("a"). */
+const versions = (order: Array<"approve" | "a">) => `import { waitForCallback } from "use-durable";
+async function a() {
+  "use step";
+  return "a";
+}
+export async function versions() {
+  "use durable";
+${order.map((op) => (op === "a" ? `  await a();` : `  await waitForCallback<string>("approve", async () => {});`)).join("\n")}
+  return "done";
+}
+`;
 
 let dev: ReturnType<typeof followWith>;
 let api = "";
@@ -81,6 +95,7 @@ export async function approvals(input: { item: string }) {
 }
 `,
   );
+  writeFileSync(join(PROJECT, "versions.ts"), versions(["approve"]));
   writeFileSync(join(OLD, "ok.ts"), readFileSync(join(PROJECT, "ok.ts"), "utf8"));
   writeFileSync(join(PROJECT, "outside.mjs"), "export const handler = async () => 1;\n");
   writeFileSync(join(OLD, "evil.mjs"), "export const handler = async () => 1;\n");
@@ -134,6 +149,10 @@ describe("use-durable run beside use-durable dev", () => {
     const ui = /^ {2}UI {7}(http:\/\/127\.0\.0\.1:\d+)\/?$/m.exec(dev.state.stdout)![1]!;
     const rows = (await (await fetch(`${ui}/api/executions`)).json()) as { executions: Array<{ name: string; function: string; status: string }> };
     expect(rows.executions).toEqual(expect.arrayContaining([expect.objectContaining({ name: "ok-1", function: "ok", status: "SUCCEEDED" })]));
+    // With run's manifest: the UI shows where each operation is in the source.
+    const arn = (rows.executions as Array<{ name: string; arn?: string }>).find((e) => e.name === "ok-1")!.arn!;
+    const detail = (await (await fetch(`${ui}/api/execution?arn=${encodeURIComponent(arn)}`)).json()) as { operations: Array<{ name?: string; location?: string }> };
+    expect(detail.operations.find((op) => op.name === "charge")?.location).toMatch(/^ok\.ts:\d+:\d+$/);
   });
 
   it("waits on a callback answered by use-durable callback from a third process", async () => {
@@ -147,6 +166,34 @@ describe("use-durable run beside use-durable dev", () => {
     expect(end.code).toBe(0);
     expect(end.stdout).toMatch(/^SUCCEEDED {2}arn:/m);
     expect(end.stdout).toContain('"ok": "yes"');
+  });
+
+  it("redraws a region on a terminal beside dev (script gives it a pseudo-terminal)", async () => {
+    const r = await new Promise<Ran>((resolve) => {
+      const command = `${process.execPath} --conditions=source ${CLI} run ok.ts --input '{"cents":1}' --name tty-1`;
+      const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: PROJECT, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr: "" }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("\x1b[J");
+    expect(r.stdout).toMatch(/SUCCEEDED {2}arn:aws:lambda:\S+tty-1\//);
+  });
+
+  it("re-registering a name reports the executions in flight that fail replay on run's build; Ctrl-C leaves them in dev", async () => {
+    const first = follow("run", "versions.ts", "--name", "v-1");
+    await first.until(/answer it: use-durable callback succeed/);
+    writeFileSync(join(PROJECT, "versions.ts"), versions(["a"]));
+    const second = await cli("run", "versions.ts", "--name", "v-2");
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^SUCCEEDED {2}arn:\S+v-2\//m);
+    const [failing] = await dev.until(/in flight versions v-1: FAILS REPLAY on the new build: .*\n/);
+    expect(failing![0]).toMatch(/"approve" was recorded at versions\.ts:\d+:\d+; the code now calls "a" at versions\.ts:\d+:\d+/);
+    first.state.child.kill("SIGINT");
+    const interrupted = await first.done;
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toMatch(/interrupted; execution arn:\S+v-1\/\S+ keeps running in use-durable dev \(process \d+\)/);
   });
 
   it("refuses --skip-time beside dev, saying why and what to do", async () => {
@@ -226,6 +273,11 @@ describe("use-durable run beside use-durable dev", () => {
     const notFound = await cliWith(OLD, env, "run", "ok.ts");
     expect(notFound.code).toBe(2);
     expect(notFound.stderr).toMatch(/has no registration route for run \(404: No durable execution API at POST \/use-durable\/dev\/register\.\): it is an older use-durable/);
+    // The running dev, with a record whose secret is not dev's.
+    writeFileSync(join(OLD, ".use-durable", "endpoint.json"), JSON.stringify({ endpoint: api, pid: dev.state.child.pid, command: "dev", functions: [], secret: "not-the-secret" }));
+    const wrong = await cliWith(OLD, env, "run", "ok.ts");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/refused to register ok \(403: use-durable dev refuses to register: missing or wrong x-use-durable-token header .*\)\. \.use-durable\/endpoint\.json must be the one that dev wrote/);
   });
 
   it("ends with a clear error when dev dies while run follows (last: it stops dev)", async () => {

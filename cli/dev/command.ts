@@ -19,7 +19,7 @@ import { REGISTER_PATH, writeEndpoint } from "../endpoint-file.ts";
 import { parse } from "../api/commands.ts";
 import { checkEntryFile } from "../run/compile.ts";
 import { findEntries } from "./entries.ts";
-import { checkInFlight } from "./in-flight.ts";
+import { checkInFlight, type InFlightReport } from "./in-flight.ts";
 import { registerRoute } from "./register-route.ts";
 import { newToken } from "../ui/guard.ts";
 import type { UiManifest, UiServer } from "../ui/index.ts";
@@ -60,6 +60,9 @@ export async function runDev(args: string[]): Promise<number> {
     throw error;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const sayInFlight = (reports: InFlightReport[]) => {
+    for (const r of reports) say(r.ok ? `  in flight ${r.functionName} ${r.name}: replays on the new build` : `  in flight ${r.functionName} ${r.name}: FAILS REPLAY on the new build: ${r.detail}`);
+  };
   const registered = new Set<string>();
   let stopEndpoint: () => void = () => undefined;
   const secret = newToken();
@@ -88,6 +91,12 @@ export async function runDev(args: string[]): Promise<number> {
         registered.add(r.name);
         say(`${r.replaced ? "re-registered" : "registered"} ${r.name}  (use-durable run: ${relative(root, r.bundle)}#${r.export})`);
         publish();
+        // As after a rebuild: executions in flight of the name now replay on run's build. After the answer, in turn with the builds.
+        if (r.replaced) {
+          queue = queue
+            .then(async () => sayInFlight(await checkInFlight(engine, { name: r.name, bundle: r.bundle, exportName: r.export, manifest: r.manifest, previousManifest: r.previousManifest })))
+            .catch((error: unknown) => void process.stderr.write(`use-durable dev: ${(error as Error).stack ?? String(error)}\n`));
+        }
       },
     }),
   );
@@ -123,7 +132,7 @@ export async function runDev(args: string[]): Promise<number> {
     }
     previousManifest = manifest;
     publish();
-    for (const r of reports) say(r.ok ? `  in flight ${r.functionName} ${r.name}: replays on the new build` : `  in flight ${r.functionName} ${r.name}: FAILS REPLAY on the new build: ${r.detail}`);
+    sayInFlight(reports);
     if (n === 1) {
       const { startUi } = await import("../ui/index.ts");
       ui = await startUi({ engine, manifests: (name) => manifests.get(name) });

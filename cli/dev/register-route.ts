@@ -24,8 +24,9 @@ export interface Registration {
   export: string;
   manifest: string;
   modules: Manifest[];
-  /** The name was registered before (by dev's watch or an earlier run). */
+  /** The name was registered before (by dev's watch or an earlier run), with this manifest. */
   replaced: boolean;
+  previousManifest: string | undefined;
 }
 
 const KEYS = ["name", "bundle", "export", "manifest"];
@@ -55,7 +56,7 @@ function insideRoot(root: string, key: string, given: string, extensions: RegExp
   return real;
 }
 
-function parseBody(root: string, body: Record<string, unknown>): Omit<Registration, "replaced"> {
+function parseBody(root: string, body: Record<string, unknown>): Omit<Registration, "replaced" | "previousManifest"> {
   const extra = Object.keys(body).filter((key) => !KEYS.includes(key));
   const missing = KEYS.filter((key) => typeof body[key] !== "string");
   if (extra.length > 0 || missing.length > 0) {
@@ -86,9 +87,10 @@ export function registerRoute(options: { engine: Engine; root: string; port: num
     const reason = guard.check(request);
     if (reason) throw refused(403, "Forbidden", `use-durable dev refuses to register: ${reason}`);
     const parsed = parseBody(root, await readJson(request, BODY_LIMIT));
-    const replaced = options.engine.functions.get(parsed.name) !== undefined;
+    const previous = options.engine.functions.get(parsed.name);
+    const replaced = previous !== undefined;
     options.engine.register(parsed.name, { bundle: parsed.bundle, export: parsed.export }, { manifest: parsed.manifest });
-    options.onRegistered({ ...parsed, replaced });
+    options.onRegistered({ ...parsed, replaced, previousManifest: previous?.manifest });
     send(response, 200, { registered: parsed.name, replaced });
   };
   return async (request, response) => {
