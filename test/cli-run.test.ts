@@ -129,6 +129,10 @@ describe("use-durable run", () => {
     const [first] = await run.until(/answer it: use-durable callback succeed '([^']+)' '<json>'/);
     const id = first![1]!;
     expect(run.state.stdout).toMatch(/waiting: callback approve, id /);
+    // A second run while this one holds the engine (no dev to register with): refused with what to do.
+    const busy = await cli(PROJECT, "run", "ok.ts", "--skip-time");
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/the project's engine is open in another use-durable run \(process \d+, http:\/\/127\.0\.0\.1:\d+\), which registers only its own file\. Wait for it to end \(or stop it\), or start use-durable dev/);
 
     const list = await cli(PROJECT, "executions", "--function", "ok", "--function", "fail", "--function", "approvals");
     expect(list.stderr).toBe("");
