@@ -2,11 +2,15 @@
  * How the commands find a running engine: the process that owns the project's engine (`dev`, or
  * `run` while it follows an execution) writes `.use-durable/endpoint.json` with its HTTP API's URL
  * and pid, and removes it when it stops. A file left by a process that died is ignored. The thin
- * clients read it when neither --endpoint nor AWS_ENDPOINT_URL_LAMBDA is given. Never opens the
- * database.
+ * clients read it when neither --endpoint nor AWS_ENDPOINT_URL_LAMBDA is given. `dev`'s record
+ * carries the secret of its registration route, so the file is written with mode 0600 (only its
+ * owner reads it), whole or not at all (a temporary file renamed over it). Never opens the database.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
+/** Where dev registers what `run` built (on dev's API, outside Lambda's paths: cli/dev/register-route.ts). */
+export const REGISTER_PATH = "/use-durable/dev/register";
 
 export interface EndpointRecord {
   endpoint: string;
@@ -14,6 +18,8 @@ export interface EndpointRecord {
   command: "dev" | "run";
   /** The functions it has registered. */
   functions: string[];
+  /** dev only: the x-use-durable-token value its registration route (REGISTER_PATH) requires. */
+  secret?: string;
 }
 
 export function endpointFile(root: string): string {
@@ -23,7 +29,11 @@ export function endpointFile(root: string): string {
 export function writeEndpoint(root: string, record: EndpointRecord): () => void {
   const file = endpointFile(root);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  // The mode applies only to a file being created.
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
   return () => {
     // Only our own record: another process may have taken over the file since.
     if (readEndpoint(root)?.pid === record.pid) rmSync(file, { force: true });

@@ -6,8 +6,8 @@
 import type { ErrorObject } from "../runtime/protocol/wire.ts";
 import { EngineError, EngineErrorCode } from "./engine-error.ts";
 import type { Authenticator } from "./http/authenticator.ts";
-import type { HttpServer } from "./http/server.ts";
-import { startHttpServer } from "./http/server.ts";
+import type { ExtensionHandler, HttpServer } from "./http/server.ts";
+import { EXTENSION_PREFIX, startHttpServer } from "./http/server.ts";
 import type { FunctionCode, FunctionOptions, RegisteredFunction } from "./invoke/functions.ts";
 import { FunctionRegistry } from "./invoke/functions.ts";
 import { InProcessInvoker } from "./invoke/in-process-invoker.ts";
@@ -46,6 +46,7 @@ export class Engine {
   private readonly inProcess: InProcessInvoker;
   private readonly extraInvokers: Array<{ accepts(fn: RegisteredFunction): boolean; invoker: Invoker }> = [];
   private http: HttpServer | undefined;
+  private readonly extensions = new Map<string, ExtensionHandler>();
   private closed = false;
 
   constructor(options: ResolvedEngineOptions) {
@@ -98,10 +99,24 @@ export class Engine {
         port: options.port ?? this.options.http?.port ?? 0,
         host: options.host ?? this.options.http?.host ?? "127.0.0.1",
         ...(options.authenticator ? { authenticator: options.authenticator } : {}),
+        extensions: this.extensions,
         onError: (error) => process.emitWarning(`use-durable engine HTTP: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       },
     );
     return this.http.url;
+  }
+
+  /**
+   * Serves a route of the host's own on the HTTP API, at a path under `/use-durable/` (never one of
+   * Lambda's): `use-durable dev` registers functions there. The handler checks the caller and
+   * answers; the API's authenticator does not apply.
+   */
+  extend(path: string, handler: ExtensionHandler): void {
+    this.assertOpen();
+    if (!path.startsWith(EXTENSION_PREFIX) || path.length === EXTENSION_PREFIX.length) {
+      throw new EngineError(EngineErrorCode.OPTIONS, `An extension route's path must start with ${EXTENSION_PREFIX} (got ${JSON.stringify(path)}): Lambda's API owns every other path.`);
+    }
+    this.extensions.set(path, handler);
   }
 
   /** The HTTP API's base URL, once serving (what AWS_ENDPOINT_URL_LAMBDA points at). */

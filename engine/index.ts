@@ -8,6 +8,7 @@ export { createEngine, Engine } from "./engine.ts";
 export { readEngineHistories } from "./history-reader.ts";
 export type { RecordedEngineExecution } from "./history-reader.ts";
 export type { StartOptions } from "./engine.ts";
+export type { ExtensionHandler } from "./http/server.ts";
 export type { EngineOptions, ResolvedEngineOptions } from "./options.ts";
 export type { FunctionCode, FunctionOptions, LambdaHandler, RegisteredFunction } from "./invoke/functions.ts";
 export { EngineError, EngineErrorCode } from "./engine-error.ts";

@@ -4,54 +4,19 @@
  * opens, with executions that succeeded, failed, wait on a callback, wait on a timer and run. Output
  * and exit codes are asserted, piped (no escape codes) and on a pseudo-terminal (`script`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./plugin-bundle.ts";
+import { CLI, cliEnv, killChildren, cli as cliWith, follow as followWith, type Ran } from "./support/cli-process.ts";
 
-const CLI = join(REPO, "cli/main.ts");
-const env = { ...process.env, AWS_ENDPOINT_URL_LAMBDA: "", NO_COLOR: "1" };
-delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_LAMBDA;
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(cwd: string, ...args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=source", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A `run` left running: its output so far, and a way to wait for a line. */
-function follow(cwd: string, ...args: string[]) {
-  const child = spawn(process.execPath, ["--conditions=source", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  const state = { stdout: "", stderr: "", child: child as ChildProcess };
-  child.stdout.on("data", (d) => (state.stdout += d));
-  child.stderr.on("data", (d) => (state.stderr += d));
-  const done = new Promise<Ran>((resolve) => child.on("close", (code) => resolve({ code, stdout: state.stdout, stderr: state.stderr })));
-  const until = async (pattern: RegExp, count = 1): Promise<RegExpMatchArray[]> => {
-    for (;;) {
-      const found = [...state.stdout.matchAll(new RegExp(pattern.source, "g"))];
-      if (found.length >= count) return found;
-      if (child.exitCode !== null) throw new Error(`run ended before ${pattern}: ${state.stdout}\n${state.stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { state, done, until };
-}
+const env = cliEnv();
+const cli = (cwd: string, ...args: string[]) => cliWith(cwd, env, ...args);
+const follow = (cwd: string, ...args: string[]) => followWith(cwd, env, ...args);
 
 const PROJECT = join(REPO, ".tmp", `cli-run-${process.pid}`);
 const TIMERS = join(REPO, ".tmp", `cli-run-timers-${process.pid}`);
-const running: ChildProcess[] = [];
 
 beforeAll(() => {
   for (const dir of [PROJECT, TIMERS]) mkdirSync(dir, { recursive: true });
@@ -110,8 +75,8 @@ export async function handler() {
   );
 });
 
-afterAll(() => {
-  for (const child of running) if (child.exitCode === null) child.kill();
+afterAll(async () => {
+  await killChildren();
   for (const dir of [PROJECT, TIMERS]) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -161,10 +126,13 @@ describe("use-durable run", () => {
 
   it("waits on callbacks: prints the command, answers from another process, refuses a second answer, lists and shows it", async () => {
     const run = follow(PROJECT, "run", "approvals.ts", "--export", "approvals", "--input", '{"item":"desk"}', "--name", "appr-1");
-    running.push(run.state.child);
     const [first] = await run.until(/answer it: use-durable callback succeed '([^']+)' '<json>'/);
     const id = first![1]!;
     expect(run.state.stdout).toMatch(/waiting: callback approve, id /);
+    // A second run while this one holds the engine (no dev to register with): refused with what to do.
+    const busy = await cli(PROJECT, "run", "ok.ts", "--skip-time");
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/the project's engine is open in another use-durable run \(process \d+, http:\/\/127\.0\.0\.1:\d+\), which registers only its own file\. Wait for it to end \(or stop it\), or start use-durable dev/);
 
     const list = await cli(PROJECT, "executions", "--function", "ok", "--function", "fail", "--function", "approvals");
     expect(list.stderr).toBe("");
@@ -202,7 +170,6 @@ describe("use-durable run", () => {
 
   it("waits on a timer with the time left, and stops with exit 1", async () => {
     const run = follow(TIMERS, "run", "slow.ts", "--name", "slow-1");
-    running.push(run.state.child);
     await run.until(/waiting: sleep \(wait\), 1h 59m left|waiting: sleep \(wait\), 2h 00m left/);
     const [arn] = await run.until(/arn:aws:lambda:\S+/);
     const missing = await cli(TIMERS, "history", `${arn![0]!}x`);

@@ -232,3 +232,24 @@ describe("the raw wire", () => {
     expect(unknown.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
   });
 });
+
+describe("the host's own routes (engine.extend)", () => {
+  test("serve a path under /use-durable/ beside Lambda's API, without the authenticator; any other path is refused", async () => {
+    expect(() => engine.extend("/2025-12-01/functions/x", async () => {})).toThrow(/must start with \/use-durable\/.*Lambda's API owns every other path/);
+    expect(() => engine.extend("/use-durable/", async () => {})).toThrow(/must start with \/use-durable\//);
+    engine.extend("/use-durable/test/echo", async (request, response) => {
+      let body = "";
+      for await (const chunk of request) body += chunk;
+      response.writeHead(201, { "content-type": "text/plain" });
+      response.end(`${request.method} ${body}`);
+    });
+    const echoed = await fetch(`${engine.url}/use-durable/test/echo`, { method: "POST", body: "hi" });
+    expect({ status: echoed.status, text: await echoed.text() }).toEqual({ status: 201, text: "POST hi" });
+    // Another path under the prefix is no route of anyone's: Lambda's answer for an unknown path.
+    const other = await fetch(`${engine.url}/use-durable/test/other`, { method: "POST" });
+    expect(other.status).toBe(404);
+    expect(other.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
+    // Lambda's routes are unchanged beside it.
+    expect(json((await client.send(new InvokeCommand({ FunctionName: "plain", Payload: payload({ n: 1 }) }))).Payload)).toEqual({ plus: 2 });
+  });
+});

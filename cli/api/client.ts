@@ -16,7 +16,8 @@ export interface Connection {
   functions: string[];
 }
 
-export async function connect(flag: string | undefined, root = process.cwd()): Promise<Connection> {
+/** `timeoutMs`: a request unanswered that long fails with a TimeoutError (a follow loop must not hang on a stuck engine). */
+export async function connect(flag: string | undefined, root = process.cwd(), options: { timeoutMs?: number } = {}): Promise<Connection> {
   const record = flag === undefined && !process.env.AWS_ENDPOINT_URL_LAMBDA ? readEndpoint(root) : undefined;
   const endpoint = flag ?? process.env.AWS_ENDPOINT_URL_LAMBDA ?? record?.endpoint;
   if (!endpoint) {
@@ -36,6 +37,7 @@ export async function connect(flag: string | undefined, root = process.cwd()): P
     region: process.env.AWS_REGION ?? "us-east-1",
     credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local" },
     maxAttempts: 1,
+    ...(options.timeoutMs !== undefined ? { requestHandler: { requestTimeout: options.timeoutMs, connectionTimeout: options.timeoutMs } } : {}),
   });
   return { endpoint, client, sdk, functions: record?.functions ?? [] };
 }

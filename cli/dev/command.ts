@@ -4,8 +4,9 @@
  * durable function, and on a change rebuilds, re-registers (executions in flight replay on the new
  * code) and says which executions in flight now fail replay and where. Each build is kept under
  * `.use-durable/dev/builds/<n>/` (bundles and manifest), so the engine names both call sites of a
- * non-deterministic replay. Writes `.use-durable/endpoint.json` for the other commands. Runs until
- * SIGINT / SIGTERM, then closes everything it opened.
+ * non-deterministic replay. Writes `.use-durable/endpoint.json` for the other commands, with the
+ * secret of its registration route (./register-route.ts), where `use-durable run` registers the
+ * file it builds. Runs until SIGINT / SIGTERM, then closes everything it opened.
  */
 import { context, formatMessagesSync, type BuildResult, type Plugin } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -14,11 +15,13 @@ import type { Manifest } from "../../compiler/index.ts";
 import type { Engine } from "../../engine/index.ts";
 import { LAMBDA_BUNDLE } from "../lambda-bundle.ts";
 import { CliError } from "../cli-error.ts";
-import { writeEndpoint } from "../endpoint-file.ts";
+import { REGISTER_PATH, writeEndpoint } from "../endpoint-file.ts";
 import { parse } from "../api/commands.ts";
 import { checkEntryFile } from "../run/compile.ts";
 import { findEntries } from "./entries.ts";
-import { checkInFlight } from "./in-flight.ts";
+import { checkInFlight, type InFlightReport } from "./in-flight.ts";
+import { registerRoute } from "./register-route.ts";
+import { newToken } from "../ui/guard.ts";
 import type { UiManifest, UiServer } from "../ui/index.ts";
 
 export const DEV_USAGE = `Usage: use-durable dev [entries...] [--port <n>] [--db <path>]
@@ -57,15 +60,46 @@ export async function runDev(args: string[]): Promise<number> {
     throw error;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const sayInFlight = (reports: InFlightReport[]) => {
+    for (const r of reports) say(r.ok ? `  in flight ${r.functionName} ${r.name}: replays on the new build` : `  in flight ${r.functionName} ${r.name}: FAILS REPLAY on the new build: ${r.detail}`);
+  };
   const registered = new Set<string>();
   let stopEndpoint: () => void = () => undefined;
+  const secret = newToken();
+  // Written whole (renamed over) each time: a reader never finds the file missing while dev runs.
+  const publish = () => {
+    stopEndpoint = writeEndpoint(root, { endpoint: engine.url!, pid: process.pid, command: "dev", functions: [...registered], secret });
+  };
   const out = join(root, ".use-durable", "dev");
   rmSync(out, { recursive: true, force: true });
+  // Bundles `run` built beside an earlier dev: registered with that process only, no longer used.
+  rmSync(join(root, ".use-durable", "run", "dev"), { recursive: true, force: true });
   let builds = 0;
   let previousManifest: string | undefined;
   let queue = Promise.resolve();
   let ui: UiServer | undefined;
   const manifests = new Map<string, UiManifest>();
+  engine.extend(
+    REGISTER_PATH,
+    registerRoute({
+      engine,
+      root,
+      port: Number(new URL(engine.url!).port),
+      secret,
+      onRegistered: (r) => {
+        manifests.set(r.name, { modules: r.modules } as UiManifest);
+        registered.add(r.name);
+        say(`${r.replaced ? "re-registered" : "registered"} ${r.name}  (use-durable run: ${relative(root, r.bundle)}#${r.export})`);
+        publish();
+        // As after a rebuild: executions in flight of the name now replay on run's build. After the answer, in turn with the builds.
+        if (r.replaced) {
+          queue = queue
+            .then(async () => sayInFlight(await checkInFlight(engine, { name: r.name, bundle: r.bundle, exportName: r.export, manifest: r.manifest, previousManifest: r.previousManifest })))
+            .catch((error: unknown) => void process.stderr.write(`use-durable dev: ${(error as Error).stack ?? String(error)}\n`));
+        }
+      },
+    }),
+  );
 
   const onBuilt = async (result: BuildResult) => {
     if (result.errors.length > 0) {
@@ -97,9 +131,8 @@ export async function runDev(args: string[]): Promise<number> {
       }
     }
     previousManifest = manifest;
-    stopEndpoint();
-    stopEndpoint = writeEndpoint(root, { endpoint: engine.url!, pid: process.pid, command: "dev", functions: [...registered] });
-    for (const r of reports) say(r.ok ? `  in flight ${r.functionName} ${r.name}: replays on the new build` : `  in flight ${r.functionName} ${r.name}: FAILS REPLAY on the new build: ${r.detail}`);
+    publish();
+    sayInFlight(reports);
     if (n === 1) {
       const { startUi } = await import("../ui/index.ts");
       ui = await startUi({ engine, manifests: (name) => manifests.get(name) });

@@ -3,7 +3,8 @@
  * (`.use-durable/engine.db`) in this process with its HTTP API on 127.0.0.1 (so `use-durable
  * callback ...` from another terminal reaches it, through `.use-durable/endpoint.json`), starts one
  * execution and follows it to its end with a live timeline, then prints the result or the error.
- * The I/O of the command; the text is rendered by cli/timeline/ and ./outcome.ts.
+ * Beside a running `use-durable dev` it runs on dev's engine instead (./beside-dev.ts). The I/O of
+ * the command; the text is rendered by cli/timeline/ and ./outcome.ts.
  */
 import { formatMessagesSync } from "esbuild";
 import { join, relative } from "node:path";
@@ -14,6 +15,7 @@ import { readEndpoint, writeEndpoint } from "../endpoint-file.ts";
 import { readJsonArg } from "../input-arg.ts";
 import { liveTimeline } from "../timeline/live.ts";
 import type { TimelineOperation } from "../timeline/render.ts";
+import { runBesideDev } from "./beside-dev.ts";
 import { checkEntryFile, compileEntry } from "./compile.ts";
 import { exitCodeOf, outcomeJson, outcomeLines, type FinalExecution } from "./outcome.ts";
 
@@ -23,12 +25,15 @@ Builds the file with the use-durable plugin, starts one execution of its durable
 project's engine (.use-durable/engine.db) and follows it to its end: the operations as they run,
 what it waits for (a callback shows the command that answers it), then the result or the error
 with its source location. Exit code 0 when it succeeded, 1 when it failed, timed out or was stopped.
+With use-durable dev running in the project, the function is registered with dev and the execution
+runs there (it shows in dev's UI); --skip-time cannot apply to dev's real-time engine.
 
 Options:
   --export <name>     the durable function to run (default: the file's only one, or "handler")
   --input <json>      the input, as JSON (quote it for the shell), or @file.json
   --name <name>       the execution's name (the same name and input give back the same execution)
   --skip-time         skip waits, retries' backoff and timeouts instead of sleeping through them
+                      (not beside use-durable dev)
   --json              print only one JSON object: { status, result, error, arn, history }
   -h, --help          show this help
 `;
@@ -66,10 +71,27 @@ export async function runRun(args: string[]): Promise<number> {
   const say = (line: string) => (json ? undefined : out.write(`${line}\n`));
 
   const running = readEndpoint(root);
+  if (running?.command === "dev") {
+    if (values["skip-time"]) {
+      throw new CliError(
+        "UD_CLI_USAGE",
+        `--skip-time cannot apply beside use-durable dev (process ${running.pid}): dev's engine runs every execution it holds on real time, and run registers this file there. Drop --skip-time to run it on dev's engine (it shows in dev's UI), or stop dev and run again: run then opens an engine of its own on the project's database, where time can be skipped.`,
+      );
+    }
+    return runBesideDev({
+      root,
+      file,
+      dev: running,
+      json,
+      ...(values.export !== undefined ? { exportName: values.export } : {}),
+      ...(input !== undefined ? { input } : {}),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+    });
+  }
   if (running) {
     throw new CliError(
       "UD_CLI_ENGINE_BUSY",
-      `the project's engine is open in use-durable ${running.command} (process ${running.pid}, ${running.endpoint}). Start the execution there instead: use-durable start <function> --input '<json>' (dev registers every durable entry), or stop that process first.`,
+      `the project's engine is open in another use-durable run (process ${running.pid}, ${running.endpoint}), which registers only its own file. Wait for it to end (or stop it), or start use-durable dev: every run beside dev registers its file there.`,
     );
   }
   const compiled = await compileEntry({ root, file, outdir: join(root, ".use-durable", "run"), ...(values.export !== undefined ? { exportName: values.export } : {}) });

@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Engine } from "../../engine/index.ts";
 import { Guard, newToken } from "./guard.ts";
+import { readJson } from "./json-body.ts";
 import type { ManifestLookup } from "./views.ts";
 import { describeExecution, listExecutions } from "./views.ts";
 
@@ -64,7 +65,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   };
 
   const mutate = async (request: IncomingMessage, response: ServerResponse, path: string) => {
-    const body = await readJson(request);
+    const body = await readJson(request, BODY_LIMIT);
     if (path === "/api/stop") {
       const arn = String(body.arn ?? "");
       engine.service.stopExecution(arn, { ErrorType: "StoppedFromUi", ErrorMessage: "Stopped from the use-durable UI" });
@@ -147,28 +148,4 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       });
     },
   };
-}
-
-function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        request.destroy();
-        reject(Object.assign(new Error(`The body is over ${BODY_LIMIT} bytes`), { type: "RequestTooLarge", status: 413 }));
-      } else chunks.push(chunk);
-    });
-    request.on("end", () => {
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-        if (value && typeof value === "object" && !Array.isArray(value)) return resolve(value as Record<string, unknown>);
-      } catch {
-        // reported below
-      }
-      reject(Object.assign(new Error("The body must be a JSON object"), { type: "BadRequest", status: 400 }));
-    });
-    request.on("error", reject);
-  });
 }

@@ -3,7 +3,11 @@
  * when asked). Each request is routed, its body read within the route's limit, authenticated,
  * handed to one service command, and answered as the service answers (errors with their type,
  * status and message). A failure that is not a service error is a ServiceException, logged.
+ * The host's own routes (not Lambda's: `use-durable dev`'s registration) live under
+ * EXTENSION_PREFIX, each handed the raw request: it checks and answers it itself, and the
+ * Authenticator never sees it.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DurableService } from "../service/service.ts";
@@ -16,10 +20,18 @@ import { invokeRoute } from "./invoke-route.ts";
 import type { Route } from "./routes.ts";
 import { routes } from "./routes.ts";
 
+/** No Lambda REST path starts with it (theirs start with a date: /2015-03-31/, /2025-12-01/). */
+export const EXTENSION_PREFIX = "/use-durable/";
+
+/** A route of the host's own: reads the body, checks who calls, answers. */
+export type ExtensionHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
 export interface HttpServerOptions {
   port: number;
   host: string;
   authenticator?: Authenticator;
+  /** Paths under EXTENSION_PREFIX and their handlers, read at each request (added while serving). */
+  extensions?: ReadonlyMap<string, ExtensionHandler>;
   onError?(error: unknown): void;
 }
 
@@ -35,6 +47,8 @@ export async function startHttpServer(service: DurableService, backend: InvokeBa
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? "/", "http://localhost");
+      const extension = url.pathname.startsWith(EXTENSION_PREFIX) ? options.extensions?.get(url.pathname) : undefined;
+      if (extension) return await extension(request, response);
       let params: string[] | undefined;
       const route = table.find((r) => r.method === request.method && (params = r.pattern.exec(url.pathname)?.slice(1)) !== undefined);
       if (!route || !params) {

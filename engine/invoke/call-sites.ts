@@ -40,7 +40,9 @@ export function callSites(manifest: string | undefined): Map<string, string> {
  */
 export function explainNonDeterminism(error: ErrorObject, current: string | undefined, earlier: readonly (string | undefined)[], durableName?: string): ErrorObject {
   if (error.ErrorType !== "NonDeterministicExecutionError" || !error.ErrorMessage) return error;
-  const recorded = /recorded there is "([^"]*)"/.exec(error.ErrorMessage)?.[1];
+  // The recorded operation's name is in `at operation "<name>" (#n)`; "recorded there is" names the
+  // field that differs, which is a type or subtype unless the names differ.
+  const recorded = /at operation "([^"]*)" \(#/.exec(error.ErrorMessage)?.[1] ?? /the name recorded there is "([^"]*)"/.exec(error.ErrorMessage)?.[1];
   const now = /the code now calls \S+ \S+ "([^"]*)"/.exec(error.ErrorMessage)?.[1];
   // `durable:operation` first: two modules of one build may both have an operation "charge".
   const site = (manifest: string | undefined, name: string) => callSites(manifest).get(`${durableName}:${name}`) ?? callSites(manifest).get(name);
