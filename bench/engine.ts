@@ -12,7 +12,7 @@
 // "engine, in-process" (handlers in this thread, as AWS's emulator runs them), "AWS's emulator".
 
 import { build } from "esbuild";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -55,7 +55,22 @@ interface Figures {
   p50: number;
   p99: number;
   checkpointMs?: number;
+  /** Checkpoint requests per engine transaction (group commit). */
+  perCommit?: number;
   peakRssMb: number;
+  /** CPU time per checkpointed step (µs): this thread (the engine's), and the whole process. */
+  mainCpuUs: number;
+  totalCpuUs: number;
+}
+
+/** This thread's CPU time in µs (Linux: /proc/thread-self/stat, clock ticks of 10 ms), else NaN. */
+function threadCpuUs(): number {
+  try {
+    const fields = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -73,7 +88,9 @@ async function measure(backend: string, run: () => Promise<number>, checkpointMs
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.timeOrigin + performance.now();
+  const [main0, total0] = [threadCpuUs(), process.cpuUsage()];
   const completed = await run();
+  const [mainCpu, totalCpu] = [threadCpuUs() - main0, process.cpuUsage(total0)];
   const seconds = (performance.timeOrigin + performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 100)); // the last latency messages
   clearInterval(sampler);
@@ -88,6 +105,8 @@ async function measure(backend: string, run: () => Promise<number>, checkpointMs
     p99: percentile(sorted, 99),
     ...(checkpointMs ? { checkpointMs: checkpointMs() } : {}),
     peakRssMb: peak / 1024 / 1024,
+    mainCpuUs: mainCpu / latencies.length,
+    totalCpuUs: (totalCpu.user + totalCpu.system) / latencies.length,
   };
 }
 
@@ -98,6 +117,7 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
   // checkpoints arrive in groups committed together.
   let checkpointTime = 0;
   let checkpoints = 0;
+  let commits = 0;
   const timed = <A extends any[], R>(fn: (...args: A) => R, count: (...args: A) => number) => (...args: A): R => {
     const t = performance.now();
     try {
@@ -105,6 +125,7 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
     } finally {
       checkpointTime += performance.now() - t;
       checkpoints += count(...args);
+      commits++;
     }
   };
   engine.service.checkpoint = timed(engine.service.checkpoint.bind(engine.service), (_request) => 1);
@@ -120,6 +141,7 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
     },
     () => checkpointTime / checkpoints,
   );
+  figures.perCommit = checkpoints / commits;
   await engine.close();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${database}${suffix}`, { force: true });
   return figures;
@@ -145,7 +167,7 @@ if (!process.argv.includes("--no-aws")) results.push(await onAwsEmulator());
 
 console.log(`${executions} executions x ${STEPS} steps + a ${WAIT_SECONDS} s wait, Node ${process.versions.node}, ${(await import("node:os")).cpus().length} cores\n`);
 console.log(
-  ["backend".padEnd(20), "done".padStart(6), "wall s".padStart(8), "exec/s".padStart(8), "steps/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "engine ms/ckpt".padStart(15), "peak RSS MB".padStart(12)].join(""),
+  ["backend".padEnd(20), "done".padStart(6), "wall s".padStart(8), "exec/s".padStart(8), "steps/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "engine ms/ckpt".padStart(15), "ckpt/commit".padStart(12), "peak RSS MB".padStart(12), "CPU us/step main/all".padStart(22)].join(""),
 );
 for (const f of results) {
   console.log(
@@ -158,7 +180,9 @@ for (const f of results) {
       f.p50.toFixed(2).padStart(8),
       f.p99.toFixed(2).padStart(8),
       (f.checkpointMs === undefined ? "-" : f.checkpointMs.toFixed(3)).padStart(15),
+      (f.perCommit === undefined ? "-" : f.perCommit.toFixed(2)).padStart(12),
       f.peakRssMb.toFixed(0).padStart(12),
+      `${f.mainCpuUs.toFixed(0)} / ${f.totalCpuUs.toFixed(0)}`.padStart(22),
     ].join(""),
   );
 }
