@@ -1,9 +1,12 @@
 // Benchmark: the engine under 1,000 concurrent executions, each 20 steps and a one-second wait (real
 // time), and the same workload on AWS's emulator (@aws/durable-execution-sdk-js-testing) in the same run
 // for a ratio. Prints, per backend: completed executions per second, checkpointed steps per second
-// (while steps run), step latency p50 / p99 as the handler sees it (await ctx.step, one checkpoint
-// round trip each), the engine's own time per checkpoint request, and peak memory.
-// Targets: every execution completes; >= 2,000 checkpointed steps/s; p99 step checkpoint latency < 10 ms.
+// (from the run's start, worker start-up included, and sustained: first step to last), step latency
+// p50 / p99 as the handler sees it (await ctx.step, one checkpoint round trip each), the engine's own
+// time per checkpoint request and requests per commit, peak memory, and CPU time per step (the
+// engine's thread and the whole process: the figures that hold when other work loads the machine).
+// Targets: every execution completes; >= 2,000 checkpointed steps/s sustained; p99 step checkpoint
+// latency < 10 ms.
 //
 //   npm run bench:engine -- [executions=1000] [--no-aws] [--in-process]
 //   (BENCH_WORKERS sets the worker threads, default 4; BENCH_DB=:memory: leaves the disk out)
@@ -32,13 +35,15 @@ writeFileSync(
   const channel = new BroadcastChannel("bench-engine-steps");
   export const handler = withDurableExecution(async (event, ctx) => {
     const latencies = [];
+    let first;
     for (let i = 0; i < ${STEPS}; i++) {
       let ran = false;
       const started = performance.now();
+      first ??= performance.timeOrigin + started;
       await ctx.step(\`s\${i}\`, async () => { ran = true; return i; });
       if (ran) latencies.push(performance.now() - started);
     }
-    if (latencies.length) channel.postMessage({ latencies, at: performance.timeOrigin + performance.now() });
+    if (latencies.length) channel.postMessage({ latencies, first, at: performance.timeOrigin + performance.now() });
     await ctx.wait("pause", { seconds: ${WAIT_SECONDS} });
     return "done";
   });
@@ -51,7 +56,10 @@ interface Figures {
   backend: string;
   completed: number;
   seconds: number;
+  /** Steps per second from the run's start (engine start-up, worker threads starting included). */
   stepsPerSecond: number;
+  /** Steps per second from the first step to the last: the sustained rate the target is about. */
+  sustained: number;
   p50: number;
   p99: number;
   checkpointMs?: number;
@@ -80,9 +88,11 @@ function percentile(sorted: number[], p: number): number {
 async function measure(backend: string, run: () => Promise<number>, checkpointMs?: () => number): Promise<Figures> {
   const latencies: number[] = [];
   let lastStep = 0;
+  let firstStep = Infinity;
   const channel = new BroadcastChannel("bench-engine-steps");
-  channel.onmessage = (message: { data: { latencies: number[]; at: number } }) => {
+  channel.onmessage = (message: { data: { latencies: number[]; first: number; at: number } }) => {
     latencies.push(...message.data.latencies);
+    firstStep = Math.min(firstStep, message.data.first);
     lastStep = Math.max(lastStep, message.data.at);
   };
   let peak = process.memoryUsage().rss;
@@ -101,6 +111,7 @@ async function measure(backend: string, run: () => Promise<number>, checkpointMs
     completed,
     seconds,
     stepsPerSecond: latencies.length / ((lastStep - started) / 1000),
+    sustained: latencies.length / ((lastStep - firstStep) / 1000),
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     ...(checkpointMs ? { checkpointMs: checkpointMs() } : {}),
@@ -167,7 +178,7 @@ if (!process.argv.includes("--no-aws")) results.push(await onAwsEmulator());
 
 console.log(`${executions} executions x ${STEPS} steps + a ${WAIT_SECONDS} s wait, Node ${process.versions.node}, ${(await import("node:os")).cpus().length} cores\n`);
 console.log(
-  ["backend".padEnd(20), "done".padStart(6), "wall s".padStart(8), "exec/s".padStart(8), "steps/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "engine ms/ckpt".padStart(15), "ckpt/commit".padStart(12), "peak RSS MB".padStart(12), "CPU us/step main/all".padStart(22)].join(""),
+  ["backend".padEnd(20), "done".padStart(6), "wall s".padStart(8), "exec/s".padStart(8), "steps/s".padStart(9), "sustained".padStart(10), "p50 ms".padStart(8), "p99 ms".padStart(8), "engine ms/ckpt".padStart(15), "ckpt/commit".padStart(12), "peak RSS MB".padStart(12), "CPU us/step main/all".padStart(22)].join(""),
 );
 for (const f of results) {
   console.log(
@@ -177,6 +188,7 @@ for (const f of results) {
       f.seconds.toFixed(2).padStart(8),
       (f.completed / f.seconds).toFixed(0).padStart(8),
       f.stepsPerSecond.toFixed(0).padStart(9),
+      f.sustained.toFixed(0).padStart(10),
       f.p50.toFixed(2).padStart(8),
       f.p99.toFixed(2).padStart(8),
       (f.checkpointMs === undefined ? "-" : f.checkpointMs.toFixed(3)).padStart(15),
@@ -195,5 +207,5 @@ const engine = results[0]!;
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 ((await import(pathToFileURL(bundle).href)) as { close(): void }).close(); // its BroadcastChannel, opened in this thread by the in-process runs
 console.log(
-  `targets (engine, workers): all complete ${verdict(engine.completed === executions)}; >= 2,000 steps/s ${verdict(engine.stepsPerSecond >= 2000)}; p99 < 10 ms ${verdict(engine.p99 < 10)}`,
+  `targets (engine, workers): all complete ${verdict(engine.completed === executions)}; >= 2,000 steps/s sustained ${verdict(engine.sustained >= 2000)}; p99 < 10 ms ${verdict(engine.p99 < 10)}`,
 );
