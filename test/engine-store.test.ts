@@ -1,7 +1,8 @@
 /**
  * The store's contract: the schema version in user_version, a database from a newer version
- * refused with a clear error, data kept across a reopen, the Node check, and node:sqlite's
- * ExperimentalWarning silenced without silencing any other warning.
+ * refused with a clear error, data kept across a reopen, the running executions it keeps in memory
+ * following rollbacks, the Node check, and node:sqlite's ExperimentalWarning silenced without
+ * silencing any other warning.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,6 +48,39 @@ test("a rolled-back transaction leaves nothing behind", () => {
     }),
   ).toThrow("crash in the middle");
   expect(store.meta("half")).toBeUndefined();
+});
+
+test("the running executions the store keeps in memory follow rollbacks: a savepoint or transaction undone is undone there too", () => {
+  const store = new Store(":memory:");
+  const record = {
+    arn: "arn:1", functionName: "fn", name: "one", status: "RUNNING" as const, input: null, result: null, error: null, startMs: 1, endMs: null,
+    timeoutSeconds: 60, executionOpId: "op", seq: 0, nextOrd: 0, lastEventId: 0, token: "t0", tokenSeq: 0, invocationToken: null,
+    deliveredSeq: 0, ready: 0, invocationId: null, invocationStartMs: null, failedAttempts: 0, parentArn: null, parentOpId: null,
+  };
+  store.transaction(() => store.insertExecution(record));
+  store.transaction(() => {
+    store.updateExecution("arn:1", { seq: 1, token: "t1" });
+    expect(() =>
+      store.savepoint(() => {
+        store.updateExecution("arn:1", { seq: 2, token: "t2" });
+        expect(store.execution("arn:1")).toMatchObject({ seq: 2, token: "t2" });
+        throw new Error("refused request");
+      }),
+    ).toThrow("refused request");
+    expect(store.execution("arn:1")).toMatchObject({ seq: 1, token: "t1" });
+  });
+  expect(() =>
+    store.transaction(() => {
+      store.updateExecution("arn:1", { seq: 3, token: "t3" });
+      throw new Error("crash in the middle");
+    }),
+  ).toThrow("crash in the middle");
+  expect(store.execution("arn:1")).toMatchObject({ seq: 1, token: "t1" });
+  // A copy: changing what a caller got changes nothing stored.
+  store.execution("arn:1")!.token = "changed by the caller";
+  expect(store.execution("arn:1")!.token).toBe("t1");
+  store.transaction(() => store.updateExecution("arn:1", { status: "SUCCEEDED", token: null }));
+  expect(store.execution("arn:1")).toMatchObject({ status: "SUCCEEDED", token: null, seq: 1 });
 });
 
 test("Node older than 22.13 is refused with a message that says what to do", () => {

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
+import { reviveDates } from "../service/state-view.ts";
 import { lambdaContext } from "./invocation-event.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
@@ -20,7 +21,7 @@ function call(method: "checkpoint" | "getExecutionState", request: unknown): Pro
   const id = ++calls;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    send({ type: "call", call: id, method, request });
+    send({ type: "call", call: id, method, request: JSON.stringify(request ?? {}) });
   });
 }
 
@@ -63,7 +64,7 @@ port.on("message", async (message: ToWorker) => {
     if (message.error) {
       const { name, message: text, status } = message.error;
       waiting?.reject(Object.assign(new Error(text), { name, ...(status !== undefined ? { $metadata: { httpStatusCode: status } } : {}) }));
-    } else waiting?.resolve(message.result);
+    } else waiting?.resolve(message.result === undefined ? undefined : reviveDates(JSON.parse(message.result) as unknown));
     return;
   }
   const context = lambdaContext({ functionName: data.functionName, region: data.region, requestId: message.requestId, timeoutMs: message.timeoutMs });

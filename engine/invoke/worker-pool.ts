@@ -13,7 +13,6 @@ import type { CheckpointRequest, GetExecutionStateRequest } from "../../runtime/
 import type { InvocationStart } from "../service/invocations.ts";
 import type { DurableService } from "../service/service.ts";
 import { ServiceError } from "../service/service-error.ts";
-import { withTimes } from "../service/state-view.ts";
 import type { RegisteredFunction } from "./functions.ts";
 import { invocationInput } from "./invocation-event.ts";
 import type { InvocationResult, Invoker, PlainResult } from "./invoker.ts";
@@ -30,7 +29,7 @@ function attempt(fn: () => unknown): { value: unknown } | { error: unknown } {
 }
 
 function reply(call: number, outcome: { value: unknown } | { error: unknown }): ToWorker {
-  if ("value" in outcome) return { type: "reply", call, result: withTimes(outcome.value, "date") };
+  if ("value" in outcome) return { type: "reply", call, result: JSON.stringify(outcome.value) };
   const e = outcome.error as Error;
   return { type: "reply", call, error: { name: e.name, message: e.message, ...(outcome.error instanceof ServiceError ? { status: outcome.error.status } : {}) } };
 }
@@ -113,20 +112,27 @@ export class WorkerPool implements Invoker {
     });
   }
 
-  private calls: Array<{ worker: Worker; call: Extract<FromWorker, { type: "call" }> }> = [];
+  private calls: Array<{ worker: Worker; call: number; request: CheckpointRequest }> = [];
   private flushing = false;
 
   /**
-   * The workers' durable client calls, answered by the service (Dates, as an SDK response has
-   * them). Checkpoints that arrive in the same turn of the event loop are committed together (one
-   * transaction, a savepoint each): the commit is most of a checkpoint's cost.
+   * The workers' durable client calls (JSON text), answered by the service (JSON text with epoch
+   * ms; the worker makes the timestamps Dates, as an SDK response has them). Checkpoints that
+   * arrive in the same turn of the event loop are committed together (one transaction, a savepoint
+   * each): the commit is most of a checkpoint's cost.
    */
   private answer(worker: Worker, call: Extract<FromWorker, { type: "call" }>): void {
     if (call.method === "getExecutionState") {
-      const outcome = attempt(() => this.service.getExecutionState(call.request as GetExecutionStateRequest));
+      const outcome = attempt(() => this.service.getExecutionState(JSON.parse(call.request) as GetExecutionStateRequest));
       return worker.postMessage(reply(call.call, outcome));
     }
-    this.calls.push({ worker, call });
+    let request: CheckpointRequest;
+    try {
+      request = JSON.parse(call.request) as CheckpointRequest;
+    } catch (error) {
+      return worker.postMessage(reply(call.call, { error }));
+    }
+    this.calls.push({ worker, call: call.call, request });
     if (this.flushing) return;
     this.flushing = true;
     realSetImmediate(() => {
@@ -135,11 +141,11 @@ export class WorkerPool implements Invoker {
       this.calls = [];
       let outcomes: Array<{ value: unknown } | { error: unknown }>;
       try {
-        outcomes = this.service.checkpointGroup(batch.map((b) => b.call.request as CheckpointRequest));
+        outcomes = this.service.checkpointGroup(batch.map((b) => b.request));
       } catch (error) {
         outcomes = batch.map(() => ({ error }));
       }
-      batch.forEach((b, i) => b.worker.postMessage(reply(b.call.call, outcomes[i]!)));
+      batch.forEach((b, i) => b.worker.postMessage(reply(b.call, outcomes[i]!)));
     });
   }
 

@@ -42,6 +42,9 @@ export function checkpoint(tx: Transaction, request: CheckpointRequest, env: Che
   const updates: OperationUpdate[] = request.Updates ?? [];
   validateUpdates(updates, (id) => work.operation(id));
   const fromSeq = work.execution.tokenSeq;
+  // Nothing changed since the token was issued (no timer, callback or chained answer): the
+  // operations changed since are exactly the ones this request writes, no need to read them back.
+  const onlyThisRequest = work.execution.seq === fromSeq;
   for (const update of updates) apply(tx, work, update, env);
   const issued = work.execution.status === "RUNNING" ? newCheckpointToken() : null;
   const delivered = work.execution.seq;
@@ -52,12 +55,12 @@ export function checkpoint(tx: Transaction, request: CheckpointRequest, env: Che
     tx.store.expireClientTokens(work.arn, tx.now - CLIENT_TOKEN_MS);
     tx.store.putClientToken(work.arn, clientToken, { requestToken: token, issuedToken: issued, fromSeq, atMs: tx.now });
   }
-  return answer(work, issued, fromSeq);
+  return answer(work, issued, fromSeq, onlyThisRequest);
 }
 
-function answer(work: ExecutionWork, token: string | null, fromSeq: number): CheckpointResult {
+function answer(work: ExecutionWork, token: string | null, fromSeq: number, onlyThisRequest = false): CheckpointResult {
   work.flush();
-  const operations = work.store.operationsChangedAfter(work.arn, fromSeq).map((row) => row.operation);
+  const operations = onlyThisRequest ? work.written() : work.store.operationsChangedAfter(work.arn, fromSeq).map((row) => row.operation);
   return token === null ? { NewExecutionState: { Operations: operations } } : { CheckpointToken: token, NewExecutionState: { Operations: operations } };
 }
 

@@ -88,6 +88,11 @@ export class ExecutionWork {
     this.unwritten.clear();
   }
 
+  /** The operations this command wrote, in creation order. */
+  written(): StoredOperation[] {
+    return [...this.operations.keys()].map((id) => this.rows.get(id)!).sort((a, b) => a.ord - b.ord).map((row) => row.operation);
+  }
+
   appendEvent(draft: EventDraft | undefined): void {
     if (!draft) return;
     const eventId = this.execution.lastEventId + 1;

@@ -28,6 +28,28 @@ export function withTimes<T>(value: T, format: TimeFormat): T {
   return walk(value) as T;
 }
 
+/**
+ * `withTimes(value, "date")` in place, for a value just parsed from JSON (the worker threads'
+ * replies travel as JSON text with epoch-ms timestamps: one parse in the worker instead of a deep
+ * copy and a structured clone on the engine's thread).
+ */
+export function reviveDates<T>(value: T): T {
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+    } else if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        const item = o[k];
+        if (typeof item === "number" && TIME_KEYS.has(k)) o[k] = new Date(item);
+        else if (item !== null && typeof item === "object") walk(item);
+      }
+    }
+  };
+  walk(value);
+  return value;
+}
+
 /** Operations in creation order, without the children a completed CONTEXT does not replay. */
 export function prunedOperations(rows: readonly OperationRow[]): OperationRow[] {
   const byId = new Map<string, StoredOperation>();

@@ -64,7 +64,7 @@ export function runGrouped<T>(store: Store, clock: Clock, fns: ReadonlyArray<(tx
     const committed: Committed = { changes: [], plainCalls: [], timersChanged: false };
     const outcomes = fns.map((fn) => {
       try {
-        return store.db.savepoint(() => {
+        return store.savepoint(() => {
           const tx = new Transaction(store, clock);
           const value = fn(tx);
           const done = tx.commit();
