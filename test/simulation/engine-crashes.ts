@@ -64,6 +64,17 @@ export class StatementHook {
     this.countdown = 0;
   }
 
+  /** Runs `fn` (the simulation's own reads, between the engine's statements) without counting it. */
+  outside<T>(fn: () => T): T {
+    const countdown = this.countdown;
+    this.countdown = 0;
+    try {
+      return fn();
+    } finally {
+      this.countdown = countdown;
+    }
+  }
+
   /** Wraps every statement the store prepares from now on (the store prepares lazily). */
   install(store: Store): void {
     const prepare = store.db.prepare.bind(store.db);

@@ -238,8 +238,13 @@ export class EngineService implements SimService {
 
   // The world outside the engine
 
+  /** After each commit: what the world learns (callbacks to answer, calls to complete); never counted as the engine's statements. */
   private heard(committed: Committed): void {
     if (this.hook.fired) return;
+    this.hook.outside(() => this.learn(committed));
+  }
+
+  private learn(committed: Committed): void {
     if (this.lastCommitted) this.lastCommitted = committedContent(this.rawPrepare);
     for (const change of committed.changes) {
       for (const op of change.operations) {
