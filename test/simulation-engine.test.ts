@@ -68,6 +68,12 @@ describe("the deterministic simulation on the engine, with engine crashes", () =
     expect(report.compiled).toBeGreaterThan(5);
   }, 300_000);
 
+  test("seed 100557: a callback handed out by a request a mid crash was armed for is still answered (a long run found it unanswered)", async () => {
+    const report = await simulate(100_557, 1, undefined, "engine");
+    expect(report.failures.flatMap((f) => f.violations)).toEqual([]);
+    expect(report.crashes.mid).toBeGreaterThan(0);
+  });
+
   test("crashes at every kind of point leave the engine's store as committed, and the execution completes", async () => {
     const runs = await crashedRuns();
     for (const run of runs) {

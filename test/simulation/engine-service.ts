@@ -3,11 +3,12 @@
  * (engine/service, a real node:sqlite store, in process), on the simulation's virtual clock. It
  * plays the parts around the engine that the engine's scheduler and the outside world play in
  * production, deterministically: it fires the engine's timers when the virtual clock reaches them,
- * invokes the execution when the engine marks it ready, answers callbacks and plain chained calls as
- * the workflow's `World` says, and kills the engine at the commands a `CrashPlan` draws (before a
- * command, at a statement inside its transaction, or after its commit), reopening the same file
- * with nothing of the dead engine kept but the file. After each restart the store must hold exactly
- * what was committed (engine-crashes.ts); the engine then recovers as it does on start.
+ * invokes the execution when the engine marks it ready, sends the world's answers to callbacks and
+ * plain chained calls when they fall due (engine-world.ts), and kills the engine at the commands a
+ * `CrashPlan` draws (before a command, at a statement inside its transaction, or after its commit),
+ * reopening the same file with nothing of the dead engine kept but the file. After each restart
+ * the store must hold exactly what was committed (engine-crashes.ts); the engine then recovers as
+ * it does on start.
  *
  * It never decides a fault of the client (fault-client.ts does) and never changes the engine: what
  * it checks is recorded in `violations`.
@@ -21,7 +22,7 @@ import { DurableService } from "../../engine/service/service.ts";
 import { INVALID_TOKEN } from "../../engine/service/service-error.ts";
 import { withTimes } from "../../engine/service/state-view.ts";
 import type { Committed } from "../../engine/service/transaction.ts";
-import type { ChainedRecord, ExecutionRecord } from "../../engine/store/store.ts";
+import type { ExecutionRecord } from "../../engine/store/store.ts";
 import { Store } from "../../engine/store/store.ts";
 import type {
   CheckpointRequest,
@@ -34,6 +35,7 @@ import type {
 } from "../../runtime/protocol/wire.ts";
 import type { Crash, CrashPlan } from "./engine-crashes.ts";
 import { committedContent, contentDifference, StatementHook } from "./engine-crashes.ts";
+import { EngineWorld } from "./engine-world.ts";
 import type { InvocationEnd, SimService, World } from "./service-model.ts";
 
 export interface EngineServiceOptions {
@@ -52,13 +54,6 @@ const lost = (crash: Crash): Error =>
 
 class CommandLost extends Error {}
 
-interface Plan {
-  at: number;
-  seq: number;
-  key: string;
-  run: () => void;
-}
-
 const TEN_YEARS = 10 * 366 * 86_400;
 
 export class EngineService implements SimService {
@@ -74,7 +69,7 @@ export class EngineService implements SimService {
   };
   private readonly options: ServiceOptions;
   private readonly settings: EngineServiceOptions;
-  private readonly world: World;
+  private readonly outside: EngineWorld;
   private readonly hook = new StatementHook();
   private rawPrepare!: Store["db"]["prepare"];
   private store!: Store;
@@ -82,14 +77,11 @@ export class EngineService implements SimService {
   private readonly closing: Array<Promise<void>> = [];
   /** While a mid crash is armed: the store's content as of the last commit. */
   private lastCommitted: Map<string, string[]> | undefined;
-  private plans: Plan[] = [];
-  private readonly planned = new Set<string>();
-  private seq = 0;
   private invocations = 0;
   private stale = 0;
 
   constructor(input: unknown, world: World, settings: EngineServiceOptions) {
-    this.world = world;
+    this.outside = new EngineWorld(world);
     this.settings = settings;
     this.options = {
       region: "us-east-1",
@@ -219,8 +211,8 @@ export class EngineService implements SimService {
 
   private nextDue(): number | undefined {
     const timer = this.store.nextTimer()?.dueMs;
-    const plan = this.plans.reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
-    return timer === undefined ? plan : plan === undefined ? timer : Math.min(timer, plan);
+    const answer = this.outside.nextDue();
+    return timer === undefined ? answer : answer === undefined ? timer : Math.min(timer, answer);
   }
 
   private fireAt(at: number): void {
@@ -230,60 +222,17 @@ export class EngineService implements SimService {
       this.tryCommand(() => this.service.fireDueTimers());
       return;
     }
-    const plan = [...this.plans].sort((a, b) => a.at - b.at || a.seq - b.seq)[0]!;
-    this.plans = this.plans.filter((p) => p !== plan);
-    // An answer the dead engine never committed is sent again (an external system retries a 5xx).
-    if (!this.tryCommand(plan.run)) this.plans.push({ ...plan, seq: ++this.seq });
+    const answer = this.outside.take()!;
+    if (!this.tryCommand(() => answer.send(this.service))) this.outside.retry(answer);
   }
 
-  // The world outside the engine
-
-  /** After each commit: what the world learns (callbacks to answer, calls to complete); never counted as the engine's statements. */
+  /** After each commit: what the world learns; its reads are never counted as the engine's statements. */
   private heard(committed: Committed): void {
     if (this.hook.fired) return;
-    this.hook.outside(() => this.learn(committed));
-  }
-
-  private learn(committed: Committed): void {
-    if (this.lastCommitted) this.lastCommitted = committedContent(this.rawPrepare);
-    for (const change of committed.changes) {
-      for (const op of change.operations) {
-        if (op.Type !== "CALLBACK" || op.Status !== "STARTED" || !op.CallbackDetails?.CallbackId) continue;
-        this.planCallback(op as Operation, op.CallbackDetails.CallbackId);
-      }
-    }
-    for (const call of committed.plainCalls) this.planCall(call);
-  }
-
-  private planCallback(op: Operation, callbackId: string): void {
-    if (this.planned.has(callbackId)) return;
-    this.planned.add(callbackId);
-    const parent = op.ParentId === undefined ? undefined : this.store.operation(this.arn, op.ParentId)?.operation;
-    const answer = this.world.callback(op, parent as Operation | undefined);
-    if (answer === "never") return;
-    this.plan(answer.afterSeconds, callbackId, () => {
-      try {
-        if (answer.error) this.service.sendCallbackFailure(callbackId, answer.error);
-        else this.service.sendCallbackSuccess(callbackId, answer.result ?? "");
-      } catch (error) {
-        // Timed out meanwhile: the answer comes too late, as it would on AWS.
-        if ((error as { name?: string }).name !== "CallbackTimeoutException") throw error;
-      }
+    this.hook.outside(() => {
+      if (this.lastCommitted) this.lastCommitted = committedContent(this.rawPrepare);
+      this.outside.learn(committed, this.now, (op) => (op.ParentId === undefined ? undefined : (this.store.operation(this.arn, op.ParentId)?.operation as Operation | undefined)));
     });
-  }
-
-  private planCall(call: ChainedRecord): void {
-    const key = `${call.arn}/${call.opId}`;
-    if (this.planned.has(key)) return;
-    this.planned.add(key);
-    const outcome = this.world.invoke(call.functionName, call.payload ?? undefined);
-    this.plan(outcome.afterSeconds, key, () =>
-      this.service.completePlainCall(call, outcome.error ? { error: outcome.error } : { ...(outcome.result !== undefined && { result: outcome.result }) }),
-    );
-  }
-
-  private plan(afterSeconds: number, key: string, run: () => void): void {
-    this.plans.push({ at: this.now + afterSeconds * 1000, seq: ++this.seq, key, run });
   }
 
   // Crashes
@@ -344,7 +293,7 @@ export class EngineService implements SimService {
     const difference = contentDifference(expected, committedContent(this.rawPrepare));
     if (difference) this.violations.push(`after engine crash ${this.restarts}, the store is not what was committed:\n    ${difference}`);
     // As the engine starts: running invocations are invoked again, open plain calls called again.
-    for (const call of this.service.recover()) this.planCall(call);
+    this.outside.recovered(this.service.recover(), this.now);
   }
 
   finish(output: DurableExecutionInvocationOutput): void {
