@@ -1,8 +1,8 @@
 /**
  * The store's contract: the schema version in user_version, a database from a newer version
- * refused with a clear error, data kept across a reopen, the running executions it keeps in memory
- * following rollbacks, the Node check, and node:sqlite's ExperimentalWarning silenced without
- * silencing any other warning.
+ * refused with a clear error, data kept across a reopen, who checkpoints the WAL, the running
+ * executions it keeps in memory following rollbacks, the Node check, and node:sqlite's
+ * ExperimentalWarning silenced without silencing any other warning.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,6 +25,18 @@ test("a new file gets the schema at the current version, in WAL mode, and keeps 
   store.transaction(() => store.setMeta("k", "v"));
   await store.close();
   const again = new Store(path);
+  expect(again.meta("k")).toBe("v");
+  await again.close();
+});
+
+test("WAL checkpoints: the engine's connection never checkpoints by itself (a thread does), unless left to SQLite", async () => {
+  const threaded = new Store(join(dir, "threaded.db"));
+  const plain = new Store(join(dir, "plain.db"), "normal", "read-write", "connection");
+  expect(threaded.db.prepare("PRAGMA wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 0 });
+  expect(plain.db.prepare("PRAGMA wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 1000 });
+  plain.transaction(() => plain.setMeta("k", "v"));
+  await Promise.all([threaded.close(), plain.close()]);
+  const again = new Store(join(dir, "plain.db"));
   expect(again.meta("k")).toBe("v");
   await again.close();
 });

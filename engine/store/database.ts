@@ -15,6 +15,13 @@ import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export type Statement = StatementSync;
 export type Durability = "normal" | "full";
+/**
+ * Who checkpoints a file's WAL: "thread" (the engine's default) a worker thread every 200 ms, off
+ * the requests; "connection" SQLite itself on commit (its default, 1,000 pages), with no thread:
+ * for stores opened and dropped by the hundred, as the simulation's engine crashes do, where a
+ * thread per open costs more than the requests.
+ */
+export type WalCheckpoints = "thread" | "connection";
 
 export interface Database {
   readonly path: string;
@@ -48,13 +55,14 @@ function loadSqlite(): SqliteModule {
   return sqlite;
 }
 
-export function openDatabase(path: string, durability: Durability = "normal"): Database {
+export function openDatabase(path: string, durability: Durability = "normal", walCheckpoints: WalCheckpoints = "thread"): Database {
   const { DatabaseSync: Sqlite } = loadSqlite();
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db: DatabaseSync = new Sqlite(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durability === "full" ? "FULL" : "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536;`);
   // A file's WAL is checkpointed by another thread (wal-checkpointer.ts), never in a request.
-  if (path !== ":memory:") db.exec("PRAGMA wal_autocheckpoint = 0");
+  const threaded = path !== ":memory:" && walCheckpoints === "thread";
+  if (threaded) db.exec("PRAGMA wal_autocheckpoint = 0");
   let depth = 0;
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
@@ -104,7 +112,7 @@ export function openDatabase(path: string, durability: Durability = "normal"): D
     db.close();
     throw error;
   }
-  const checkpointer = path === ":memory:" ? undefined : startWalCheckpointer(path);
+  const checkpointer = threaded ? startWalCheckpointer(path) : undefined;
   return database;
 }
 

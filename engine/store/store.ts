@@ -5,7 +5,7 @@
  * command's writes commit together. Operation and event bodies are JSON with epoch-ms timestamps.
  */
 import type { ErrorObject, Operation } from "../../runtime/protocol/wire.ts";
-import type { Database, Durability, Statement } from "./database.ts";
+import type { Database, Durability, Statement, WalCheckpoints } from "./database.ts";
 import { openDatabase, openDatabaseReadOnly } from "./database.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
@@ -100,8 +100,8 @@ export class Store {
    */
   private readonly running = new Map<string, ExecutionRecord>();
 
-  constructor(path: string, durability?: Durability, access: "read-write" | "read-only" = "read-write") {
-    this.db = access === "read-only" ? openDatabaseReadOnly(path) : openDatabase(path, durability);
+  constructor(path: string, durability?: Durability, access: "read-write" | "read-only" = "read-write", walCheckpoints?: WalCheckpoints) {
+    this.db = access === "read-only" ? openDatabaseReadOnly(path) : openDatabase(path, durability, walCheckpoints);
   }
 
   transaction<T>(fn: () => T): T {

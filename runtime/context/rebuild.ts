@@ -7,7 +7,10 @@
  *
  * Both checks wait one macrotask: branches of the body that are still replaying recorded
  * operations (a race's loser) catch up first, and an operation started after the body returned is
- * a straggler, as it was when the context first ran. This module decides nothing else.
+ * a straggler, as it was when the context first ran. The check after the body counts as work in
+ * progress meanwhile: a race loser still pending (a long wait) would otherwise let the invocation
+ * suspend before the code after the context runs, until that wait ends. This module decides
+ * nothing else.
  */
 import type { DurableContextImpl, OperationSlot } from "./durable-context.ts";
 import { never } from "./durable-promise.ts";
@@ -41,7 +44,12 @@ export async function awaitedUnrecorded(ctx: DurableContextImpl, slot: Operation
  * ran), else the operations it made must reach the last recorded one.
  */
 export async function checkRebuilt(child: DurableContextImpl, failure?: { error: unknown }): Promise<void> {
-  await nextMacrotask();
+  const done = child.execution.lifecycle.beginExecuting();
+  try {
+    await nextMacrotask();
+  } finally {
+    done();
+  }
   const position = child.position;
   const next = child.execution.state.get(hashId(position));
   if (failure) throw divergence(child, `its code now throws ${messageOf(failure.error)}`);

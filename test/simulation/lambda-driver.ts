@@ -10,7 +10,7 @@
 import type { DurableExecutionInvocationOutput } from "../../runtime/protocol/wire.ts";
 import type { FaultSchedule } from "./fault-client.ts";
 import { FaultClient, Invocation, activity, runInInvocation, turn } from "./fault-client.ts";
-import type { SimService } from "./service-model.ts";
+import type { InvocationEnd, SimService } from "./service-model.ts";
 
 export type SimHandler = (event: unknown, lambdaContext: unknown) => Promise<unknown>;
 
@@ -44,12 +44,17 @@ export async function drive(handler: SimHandler, service: SimService, faults: Fa
     }
     const invocation = new Invocation(++result.invocations, violations);
     const page = faults.rng.chance(0.2) ? faults.rng.int(1, 4) : undefined;
-    const event = { ...service.startInvocation(page), durableExecutionClient: new FaultClient(service, invocation, faults) };
+    const input = service.startInvocation(page);
+    if (!input) {
+      violations.push(`the service never made the execution ready for invocation ${invocation.number} (nothing pending, nothing running)`);
+      break;
+    }
+    const event = { ...input, durableExecutionClient: new FaultClient(service, invocation, faults) };
     const lambdaContext = { awsRequestId: `sim-${invocation.number}`, getRemainingTimeInMillis: () => 900_000 };
     const running = runInInvocation(invocation, faults, () => Promise.resolve().then(() => handler(event, lambdaContext)));
     const outcome = await settle(running, invocation);
     invocation.answered = outcome.kind === "answered" || outcome.kind === "thrown";
-    service.endInvocation();
+    service.endInvocation(endOf(outcome));
     if (outcome.kind === "hung") {
       violations.push(`invocation ${invocation.number} never answered (no activity for ${IDLE_TURNS} turns)`);
       break;
@@ -86,6 +91,12 @@ export async function drive(handler: SimHandler, service: SimService, faults: Fa
   // Late calls from any invocation of this execution (a race's loser, a zombie) show up here.
   for (let i = 0; i < 20; i++) await turn();
   return result;
+}
+
+function endOf(outcome: Outcome): InvocationEnd {
+  if (outcome.kind === "answered") return { output: outcome.output };
+  if (outcome.kind === "thrown") return { thrown: outcome.error };
+  return { abandoned: true };
 }
 
 async function settle(running: Promise<unknown>, invocation: Invocation): Promise<Outcome> {

@@ -1,18 +1,24 @@
 /**
  * One schedule: the seed picks a workflow (generated, or a compiled "use durable" program) and a
  * fault schedule; the workflow runs once without faults and once with them, each on its own
- * simulated service, and the properties of SPEC.md are checked. Returns the violations (empty when
- * the schedule holds) and what happened, for the figures.
+ * service (the simulated one, or the engine, whose faulty run also has engine crashes drawn), and
+ * the properties of SPEC.md are checked. Returns the violations (empty when the schedule holds)
+ * and what happened, for the figures.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DurableExecutionInvocationOutput, Operation } from "../../runtime/protocol/wire.ts";
 import type { CompiledWorkflow } from "./compiled-workflows.ts";
 import type { FaultKind } from "./fault-client.ts";
 import { FAULT_KINDS, FaultSchedule } from "./fault-client.ts";
 import type { SimHandler } from "./lambda-driver.ts";
-import { drive } from "./lambda-driver.ts";
+import { describeError, drive } from "./lambda-driver.ts";
 import { Random } from "./random.ts";
 import { ServiceModel } from "./service-model.ts";
-import type { World } from "./service-model.ts";
+import type { SimService, World } from "./service-model.ts";
+import type { CrashKind } from "./engine-crashes.ts";
+import { CrashPlan } from "./engine-crashes.ts";
+import { EngineService } from "./engine-service.ts";
 import { Effects, generateWorkflow, workflowHandler, worldOf } from "./workflows.ts";
 
 export interface ScheduleResult {
@@ -23,6 +29,17 @@ export interface ScheduleResult {
   thrown: number;
   abandoned: number;
   faults: Record<FaultKind, number>;
+  /** Engine crashes injected (the engine backend only). */
+  crashes: Record<CrashKind, number>;
+}
+
+/** Which service the schedules run against: the simulated one, or the engine with crashes. */
+export type Backend = "model" | "engine";
+
+export interface ScheduleOptions {
+  backend?: Backend;
+  /** The engine's database files go here (the engine backend's faulty runs). */
+  dir?: string;
 }
 
 /** Rejections nobody handled, collected by whoever runs schedules (`watchUnhandledRejections`). */
@@ -52,46 +69,67 @@ function subjectOf(rng: Random, compiled: readonly CompiledWorkflow[]): Subject 
   return { name: `generated:${nodes.map((n) => n.k).join(",")}`, input: {}, world: worldOf(nodes), handler: (effects) => workflowHandler(nodes, effects) };
 }
 
-export async function runSchedule(seed: number, compiled: readonly CompiledWorkflow[] = []): Promise<ScheduleResult> {
+export async function runSchedule(seed: number, compiled: readonly CompiledWorkflow[] = [], options: ScheduleOptions = {}): Promise<ScheduleResult> {
+  const backend = options.backend ?? "model";
   const rng = new Random(seed);
   const subject = subjectOf(rng, compiled);
   const violations: string[] = [];
   const unhandledBefore = unhandled.length;
 
-  const clean = await runOnce(subject, FaultSchedule.none(rng.fork()));
+  const clean = await runOnce(subject, FaultSchedule.none(rng.fork()), backend === "model" ? model(subject) : () => new EngineService(subject.input, subject.world, { database: ":memory:" }));
   if (clean.violations.length > 0) violations.push(...clean.violations.map((v) => `fault-free run: ${v}`));
   else if (clean.output?.Status !== "SUCCEEDED") violations.push(`the fault-free run did not succeed: ${JSON.stringify(clean.output)}`);
 
   const kinds = rng.chance(0.3) ? FAULT_KINDS.filter(() => rng.chance(0.5)) : FAULT_KINDS;
   const faults = new FaultSchedule(rng.fork(), { kinds, rate: rng.pick([0.03, 0.08, 0.15, 0.3]), budget: rng.int(2, 16), abandons: rng.int(0, 3) });
-  const faulty = await runOnce(subject, faults);
+  // Drawn after every draw of the simulated service's schedule, so its seeds mean what they meant.
+  const crashes = backend === "engine" ? new CrashPlan(rng.fork(), { rate: rng.pick([0.02, 0.05, 0.1]), budget: rng.int(1, 6) }) : undefined;
+  const faulty = await runOnce(
+    subject,
+    faults,
+    crashes ? () => new EngineService(subject.input, subject.world, { database: join(options.dir ?? tmpdir(), `simulation-${seed}.db`), crashes }) : model(subject),
+  );
   violations.push(...faulty.violations);
 
   if (violations.length === 0) {
-    const want = outcomeOf(clean.output, clean.service);
-    const got = outcomeOf(faulty.output, faulty.service);
+    const want = outcomeOf(clean.output, clean.result);
+    const got = outcomeOf(faulty.output, faulty.result);
     if (want !== got) violations.push(`the result differs from the fault-free run's:\n  fault-free ${want}\n  faulty     ${got}`);
-    const lost = compareOperations(clean.service.operations(), faulty.service.operations());
+    const lost = compareOperations(clean.operations, faulty.operations);
     if (lost) violations.push(lost);
   }
   if (unhandled.length > unhandledBefore) violations.push(`unhandled rejection: ${unhandled.slice(unhandledBefore).join("; ")}`);
-  return { seed, workflow: subject.name, violations, invocations: faulty.invocations, thrown: faulty.thrown, abandoned: faulty.abandoned, faults: faults.injected };
+  return {
+    seed, workflow: subject.name, violations, invocations: faulty.invocations, thrown: faulty.thrown, abandoned: faulty.abandoned, faults: faults.injected,
+    crashes: crashes?.injected ?? { before: 0, mid: 0, after: 0 },
+  };
 }
 
-async function runOnce(subject: Subject, faults: FaultSchedule) {
-  const service = new ServiceModel(subject.input, subject.world);
-  const effects = new Effects();
-  const violations: string[] = [];
-  const driven = await drive(subject.handler(effects), service, faults, violations);
-  violations.push(...service.violations, ...effects.violations);
-  return { ...driven, service, violations };
+const model = (subject: Subject) => () => new ServiceModel(subject.input, subject.world);
+
+async function runOnce(subject: Subject, faults: FaultSchedule, open: () => SimService & { close?(): Promise<void> }) {
+  const service = open();
+  try {
+    const effects = new Effects();
+    const violations: string[] = [];
+    const driven = await drive(subject.handler(effects), service, faults, violations).catch((error: unknown) => {
+      // The service itself failed (an engine error): the schedule fails with what it recorded so far.
+      violations.push(`the service threw: ${describeError(error)}`);
+      return { output: undefined, invocations: 0, thrown: 0, abandoned: 0, errors: [] };
+    });
+    violations.push(...service.violations, ...effects.violations);
+    // What the comparison needs, read before the engine's store is closed.
+    return { ...driven, violations, result: service.executionResult, operations: service.operations() };
+  } finally {
+    await service.close?.();
+  }
 }
 
-function outcomeOf(output: DurableExecutionInvocationOutput | undefined, service: ServiceModel): string {
+function outcomeOf(output: DurableExecutionInvocationOutput | undefined, executionResult: string | undefined): string {
   if (!output) return "no output";
   if (output.Status === "FAILED") return `FAILED ${output.Error.ErrorType}: ${output.Error.ErrorMessage}`;
   if (output.Status !== "SUCCEEDED") return output.Status;
-  return `SUCCEEDED ${output.Result === "" ? service.executionResult : output.Result}`;
+  return `SUCCEEDED ${output.Result === "" ? executionResult : output.Result}`;
 }
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "STOPPED"]);

@@ -44,12 +44,18 @@ export class ServiceError extends Error {
   }
 }
 
+/** How an invocation ended, as Lambda reports it to the service. */
+export type InvocationEnd = { output: unknown } | { thrown: unknown } | { abandoned: true };
+
 export interface SimService {
   readonly arn: string;
-  /** The event of the next invocation, its first page `pageSize` operations long. */
-  startInvocation(pageSize?: number): DurableExecutionInvocationInput;
+  /**
+   * The event of the next invocation, its first page `pageSize` operations long; undefined when the
+   * service will never invoke the execution again (nothing due, nothing pending).
+   */
+  startInvocation(pageSize?: number): DurableExecutionInvocationInput | undefined;
   /** The invocation ended (answered, threw or was abandoned): its token is no longer valid. */
-  endInvocation(): void;
+  endInvocation(end: InvocationEnd): void;
   checkpoint(request: CheckpointRequest): CheckpointResponse;
   getExecutionState(request: GetExecutionStateRequest): ExecutionStatePage;
   /** Makes the current token stale, as a newer checkpoint of the same invocation would. */
