@@ -34,7 +34,7 @@ export class CrashPlan {
     if (this.left <= 0 || !this.rng.chance(this.rate)) return undefined;
     this.left--;
     const at = this.rng.pick(["before", "mid", "mid", "after"] as const);
-    return at === "mid" ? { at, statement: this.rng.int(1, 12) } : { at };
+    return at === "mid" ? { at, statement: this.rng.int(2, 5) } : { at };
   }
 
   /** What happened: a mid crash whose command had fewer statements ended up after its commit. */
