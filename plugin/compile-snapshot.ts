@@ -12,7 +12,8 @@
 // one and never starts an old one. It is made after a build that had to compile, in a detached process
 // of its own (about 5 s of CPU, one at a time per machine by a lock file); until it exists, and on Node 20
 // (no stable `--build-snapshot` with userland code), or with USE_DURABLE_COMPILE_SNAPSHOT=0, the compile
-// thread is the worker, as before. A snapshot that fails to start is deleted and the worker takes over.
+// thread is the worker, as before. A snapshot that fails to start is deleted and the worker takes over;
+// one that cannot be made leaves `<name>.failed` (the error), and is not tried again for that toolchain.
 //
 // Owns: the snapshot's name, making it, and the child's message channel. Never: decides what to compile,
 // or fails a build (every problem means "use the worker").
@@ -84,10 +85,11 @@ export function startFromSnapshot(): JobPort | undefined {
     }
   });
   child.on("error", (error) => port.emit("error", error));
-  child.on("exit", (code) => {
-    // A blob this Node cannot start (truncated, or made by another build of the same version): remove it,
-    // so the next build makes a good one.
-    if (!answered && code !== 0) rmSync(file, { force: true });
+  child.on("exit", (code, signal) => {
+    // A blob this Node cannot start aborts it (SIGABRT on a bad header, SIGSEGV on a truncated heap):
+    // remove it, so the next build makes a good one. A child stopped with the build (Ctrl-C) keeps it.
+    const stopped = signal === "SIGINT" || signal === "SIGTERM" || signal === "SIGHUP" || signal === "SIGKILL";
+    if (!answered && !stopped && code !== 0) rmSync(file, { force: true });
     port.emit("exit", code);
   });
   child.stdin!.on("error", () => {});
@@ -106,7 +108,8 @@ export function startFromSnapshot(): JobPort | undefined {
 export function makeSnapshotInBackground(): void {
   if (!snapshotsEnabled()) return;
   try {
-    if (existsSync(snapshotFile())) return;
+    // A toolchain whose snapshot could not be made is not tried again on every build.
+    if (existsSync(snapshotFile()) || existsSync(`${snapshotFile()}.failed`)) return;
     const script = `const { makeSnapshot } = await import(${JSON.stringify(import.meta.url)}); await makeSnapshot();`;
     spawn(process.execPath, ["--input-type=module", "-e", script], { detached: true, stdio: "ignore", env: process.env }).unref();
   } catch {
@@ -153,6 +156,9 @@ export async function makeSnapshot(): Promise<boolean> {
     });
     renameSync(made, file);
     return true;
+  } catch (error) {
+    writeFileSync(`${file}.failed`, String(error instanceof Error ? (error.stack ?? error.message) : error));
+    throw error;
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(lock, { force: true });

@@ -80,6 +80,8 @@ it("after a build that compiled, makes the compile server's snapshot, and later 
     for (;;) {
       const names = existsSync(snapshots) ? readdirSync(snapshots) : [];
       if (names.length === 1 && names[0]!.endsWith(".blob")) return join(snapshots, names[0]!);
+      const failed = names.find((n) => n.endsWith(".failed"));
+      if (failed) throw new Error(`the snapshot could not be made: ${readFileSync(join(snapshots, failed), "utf8")}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
