@@ -20,6 +20,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // No compile-server snapshots made in the background by the builds of the suite (a process that
+    // would outlive its test); test/plugin-compile-thread.test.ts turns them on in a folder of its own.
+    env: { USE_DURABLE_COMPILE_SNAPSHOT: "0" },
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
       { extends: true, test: { name: "aws", include: ["test/**/*.test.ts"] } },

@@ -6,6 +6,9 @@
 //   nothing changed since the last build (the persistent cache serves every durable module), one durable
 //   module edited, an empty cache (the first build of a checkout), and the empty cache with the compile
 //   thread off (USE_DURABLE_COMPILE_THREAD=0: TypeScript loads in esbuild's thread, as before issue 14).
+//   The compile thread starts from the compile server's snapshot (plugin/compile-snapshot.ts), made once
+//   before the runs in a folder of this run; the "no snapshot" variants start the worker instead, as
+//   before the snapshot existed (and as on Node 20).
 // - warm: one process, a fresh plugin instance per build (a build script run again in a warm process),
 //   against plain esbuild, an onLoad that only reads each file (the floor any JS plugin pays) and the
 //   same through unplugin's esbuild adapter with our filters (the floor of a plugin made with unplugin);
@@ -57,17 +60,35 @@ process.on("exit", () => rmSync(benchDir, { recursive: true, force: true }));
 const cacheDir = join(project.dir, ".use-durable");
 
 // ---- cold: fresh processes ----
-type Cold = "esbuild" | "nothing changed" | "one durable module edited" | "empty cache" | "empty cache, thread off";
-const coldVariants: Cold[] = ["esbuild", "nothing changed", "one durable module edited", "empty cache", "empty cache, thread off"];
+type Cold =
+  | "esbuild"
+  | "nothing changed"
+  | "one durable module edited"
+  | "one durable module edited, no snapshot"
+  | "empty cache"
+  | "empty cache, no snapshot"
+  | "empty cache, thread off";
+const coldVariants: Cold[] = ["esbuild", "nothing changed", "one durable module edited", "one durable module edited, no snapshot", "empty cache", "empty cache, no snapshot", "empty cache, thread off"];
+// The compile server's snapshot of this run, made now rather than by the first build in the background.
+const snapshotDir = join(benchDir, "snapshots");
+process.env.USE_DURABLE_SNAPSHOT_DIR = snapshotDir;
+const snapshots = (await import(pathToFileURL(join(repo, "dist/plugin/compile-snapshot.js")).href)) as typeof import("../plugin/compile-snapshot.ts");
+const snapshotStarted = performance.now();
+const snapshotMade = snapshots.snapshotsEnabled() && (await snapshots.makeSnapshot());
+const snapshotMs = performance.now() - snapshotStarted;
 const cold = new Map<Cold, number[]>(coldVariants.map((v) => [v, []]));
 const edited = join(project.dir, "src", `flow-${Math.floor(modules / 20) * 10 + 9}.ts`);
 let edits = 0;
 function coldRun(variant: Cold): number {
-  if (variant === "empty cache" || variant === "empty cache, thread off") rmSync(cacheDir, { recursive: true, force: true });
-  if (variant === "one durable module edited") writeFileSync(edited, `${readFileSync(edited, "utf8")}\nexport const edit${edits++} = ${edits};\n`);
+  if (variant.startsWith("empty cache")) rmSync(cacheDir, { recursive: true, force: true });
+  if (variant.startsWith("one durable module edited")) writeFileSync(edited, `${readFileSync(edited, "utf8")}\nexport const edit${edits++} = ${edits};\n`);
   const out = execFileSync(process.execPath, [join(repo, "bench/plugin-cold.ts"), project.dir, variant === "esbuild" ? "plain" : "plugin"], {
     encoding: "utf8",
-    env: { ...process.env, USE_DURABLE_COMPILE_THREAD: variant === "empty cache, thread off" ? "0" : "1" },
+    env: {
+      ...process.env,
+      USE_DURABLE_COMPILE_THREAD: variant === "empty cache, thread off" ? "0" : "1",
+      USE_DURABLE_COMPILE_SNAPSHOT: variant.endsWith("no snapshot") || variant.endsWith("thread off") ? "0" : "1",
+    },
   });
   return (JSON.parse(out) as { ms: number }).ms;
 }
@@ -171,11 +192,12 @@ const rebuildPlugin = await rebuilds(true);
 const ratio = (xs: number[], anchor: number[]) => `${(median(xs) / median(anchor)).toFixed(2)}x`;
 console.log(`project: ${project.modules} modules, ${project.durable} with "use durable" (plus the runtime), esbuild bundle + source maps; node ${process.version}`);
 console.log(`cold builds, each in a fresh process (import of the plugin from dist/ + one build), ${rounds} rounds:`);
+console.log(`  (the compile server's snapshot: ${snapshotMade ? `made in ${(snapshotMs / 1000).toFixed(1)} s before the runs` : "not made: every variant starts the worker"})`);
 const coldPlain = cold.get("esbuild")!;
 for (const v of coldVariants) {
   const xs = cold.get(v)!;
   console.log(`  ${(v === "esbuild" ? "esbuild" : `+ use-durable, ${v}`).padEnd(44)} ${describe(xs)}${v === "esbuild" ? "" : `  ${ratio(xs, coldPlain)}`}`);
-  record({ bench: "plugin", name: v === "esbuild" ? "cold build: esbuild" : `cold build: esbuild + use-durable, ${v}`, unit: "ms", samples: xs, ...(v === "esbuild" ? {} : { anchor: "cold build: esbuild", target: v.includes("thread off") ? undefined : "<= 1.5x" }) });
+  record({ bench: "plugin", name: v === "esbuild" ? "cold build: esbuild" : `cold build: esbuild + use-durable, ${v}`, unit: "ms", samples: xs, ...(v === "esbuild" ? {} : { anchor: "cold build: esbuild", target: v.includes("thread off") || v.includes("no snapshot") ? undefined : "<= 1.5x" }) });
 }
 console.log(`warm builds, one process, a fresh plugin instance per build, ${runs} runs:`);
 const warmPlain = warm.get("esbuild")!;

@@ -7,11 +7,16 @@
 // starts it), is unref'd whenever no job is pending (it never keeps a process alive), and if it cannot
 // start or dies, every job from then on runs in this thread: slower, never a failed build.
 //
+// When a V8 startup snapshot of the compile server exists (compile-snapshot.ts), the "thread" is a
+// child process started from it, which has TypeScript evaluated already; if that child fails before it
+// answers, the worker takes over the jobs it owed.
+//
 // Owns: the worker's life and the job queue. Never: decides what to compile (durable-modules.ts does).
 
 import { Worker } from "node:worker_threads";
 import type { CompileJob, JobAnswer } from "./compile-job.ts";
 import { runJob, withoutPrototypes } from "./compile-job.ts";
+import { startFromSnapshot, type JobPort } from "./compile-snapshot.ts";
 
 interface Pending {
   job: CompileJob;
@@ -22,7 +27,10 @@ interface Pending {
 // Beside this file: compile-worker.ts when running from source, compile-worker.js once built.
 const WORKER_URL = new URL(`./compile-worker${import.meta.url.slice(import.meta.url.lastIndexOf("."))}`, import.meta.url);
 
-let worker: Worker | undefined;
+let worker: JobPort | undefined;
+let snapshotFailed = false;
+let fromSnapshot = false;
+let workerCacheDir: string | undefined;
 // USE_DURABLE_COMPILE_THREAD=0 keeps every job in this thread (bench/plugin.ts compares the two).
 let unavailable = process.env.USE_DURABLE_COMPILE_THREAD === "0";
 let nextId = 0;
@@ -32,21 +40,27 @@ function inThisThread(job: CompileJob): Promise<unknown> {
   return import("../compiler/index.ts").then((compiler) => runJob(compiler, job));
 }
 
-/** The thread died or failed to start: what it still owed runs here, and so does everything after. */
-function giveUp(): void {
-  unavailable = true;
+/**
+ * The thread died or failed to start: what it still owed runs here, and so does everything after; when
+ * it was the snapshot's child, on a worker instead.
+ */
+function giveUp(fromSnapshot: boolean): void {
+  if (fromSnapshot) snapshotFailed = true;
+  else unavailable = true;
   worker = undefined;
   const owed = [...pending.values()];
   pending.clear();
-  for (const p of owed) inThisThread(p.job).then(p.resolve, p.reject);
+  for (const p of owed) (fromSnapshot ? runOffThread(p.job) : inThisThread(p.job)).then(p.resolve, p.reject);
 }
 
-function thread(v8CacheDir: string | undefined): Worker | undefined {
+function thread(v8CacheDir: string | undefined): JobPort | undefined {
   if (worker !== undefined || unavailable) return worker;
+  workerCacheDir ??= v8CacheDir;
   try {
     // No inherited flags: the host's (--input-type, loaders, --eval) are for its own entry, and the
     // thread runs plain modules of this package.
-    const started = new Worker(WORKER_URL, { execArgv: [], workerData: { v8CacheDir } });
+    const child = snapshotFailed ? undefined : startFromSnapshot();
+    const started: JobPort = child ?? new Worker(WORKER_URL, { execArgv: [], workerData: { v8CacheDir: workerCacheDir } });
     started.unref();
     started.on("message", ({ id, ok, value, error }: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const p = pending.get(id);
@@ -56,11 +70,14 @@ function thread(v8CacheDir: string | undefined): Worker | undefined {
       if (ok) p.resolve(p.job.op === "summarize" ? withoutPrototypes(value) : value);
       else p.reject(new Error(`use-durable plugin: the compile thread failed on ${p.job.file}: ${error}`));
     });
-    started.on("error", giveUp);
+    started.on("error", () => {
+      if (worker === started) giveUp(child !== undefined);
+    });
     started.on("exit", () => {
-      if (worker === started) giveUp();
+      if (worker === started) giveUp(child !== undefined);
     });
     worker = started;
+    fromSnapshot = child !== undefined;
   } catch {
     unavailable = true;
   }
@@ -85,4 +102,9 @@ export function runOffThread<J extends CompileJob>(job: J, v8CacheDir?: string):
 /** Whether this process has started the compile thread (a build served wholly by the caches has not). */
 export function compileThreadStarted(): boolean {
   return worker !== undefined;
+}
+
+/** Whether the compile thread this process started is a child from the compile server's snapshot. */
+export function compileThreadFromSnapshot(): boolean {
+  return fromSnapshot;
 }

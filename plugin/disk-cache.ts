@@ -29,7 +29,7 @@ let salt: string | undefined;
  * and use-durable's package.json (its version and the exact pins of TypeScript and magic-string). Read
  * directly: resolving the dependencies' own package.json through require() cost 8-20 ms of a build.
  */
-function compilerSalt(): string {
+export function compilerSalt(): string {
   if (salt !== undefined) return salt;
   const hash = createHash("sha256").update(FORMAT);
   const dir = fileURLToPath(new URL("../compiler/", import.meta.url));

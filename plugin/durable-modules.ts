@@ -8,7 +8,8 @@ import { BuildManifestCollector } from "./build-manifest.ts";
 import { CompileCache } from "./compile-cache.ts";
 import { DiskCache } from "./disk-cache.ts";
 import { ImportSummaries, type ResolveFn } from "./import-summaries.ts";
-import { runOffThread } from "./compile-thread.ts";
+import { compileThreadStarted, runOffThread } from "./compile-thread.ts";
+import { makeSnapshotInBackground } from "./compile-snapshot.ts";
 import { compilesId } from "./module-filter.ts";
 import type { MapKind, ModuleOutput } from "./module-output.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -95,10 +96,14 @@ export class DurableModules {
     if (disk && lastBuildChanged(disk.dir)) runOffThread({ op: "warm", file: "use-durable-warm.ts" }, disk.v8Dir).catch(() => {});
   }
 
-  /** At the end of a build: what the next one's startBuild() compares with. */
+  /**
+   * At the end of a build: what the next one's startBuild() compares with; and, when this build had to
+   * compile, the compile server's snapshot for the next (compile-snapshot.ts), if there is none yet.
+   */
   endBuild(): void {
     const disk = this.disk();
     if (disk) rememberBuild(disk.dir, this.#collector.files());
+    if (compileThreadStarted()) makeSnapshotInBackground();
   }
 
   /** Forgets every module's manifest (a bundler that sends every module again on a rebuild). */

@@ -3,9 +3,10 @@
  * child context's body, and marked "inside a step" for a step's body. The intrinsics (`step`,
  * `sleep`, `context`, ...) and compiled code find their context here.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { DurableContextImpl } from "./durable-context.ts";
 import { DurableError, ErrorCode } from "./errors.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { AsyncLocalStorage } = process.getBuiltinModule("node:async_hooks");
 
 interface Frame {
   context: DurableContextImpl;

@@ -9,10 +9,11 @@
  * same entity id writes the same file, so a retried write replaces it. Use a durable shared mount
  * (EFS, S3 Files), never Lambda's /tmp: a replay may run on another instance.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Serdes, SerdesContext } from "./serdes.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { createHash } = process.getBuiltinModule("node:crypto");
+const { mkdir, readFile, writeFile } = process.getBuiltinModule("node:fs/promises");
+const { join } = process.getBuiltinModule("node:path");
 
 export const FileSystemSerdesMode = {
   /** Every value goes to a file; the checkpoint holds the pointer. */

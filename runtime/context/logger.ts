@@ -9,8 +9,9 @@
  * `operationId`, `operationName`, `attempt`, then the message (`util.format` of the arguments when
  * there are several), filtered by AWS_LAMBDA_LOG_LEVEL. It never throws into user code.
  */
-import { Console } from "node:console";
-import { formatWithOptions } from "node:util";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { Console } = process.getBuiltinModule("node:console");
+const { formatWithOptions } = process.getBuiltinModule("node:util");
 
 export type DurableLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 

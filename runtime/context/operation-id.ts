@@ -4,7 +4,8 @@
  * unhashed id). On the wire an id is the first 16 hex characters of its MD5, so histories written
  * by the official SDK and by use-durable are interchangeable.
  */
-import { createHash } from "node:crypto";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { createHash } = process.getBuiltinModule("node:crypto");
 
 export function hashId(stepId: string): string {
   return createHash("md5").update(stepId).digest("hex").slice(0, 16);

@@ -9,9 +9,10 @@
  * NODE_PATH). Any problem is a PluginLoadError naming the module and what to fix; the invocation
  * then answers FAILED, as in the official SDK. Reads the environment and imports; nothing else.
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { DurableInstrumentationPlugin, DurableInstrumentationPluginProvider } from "./plugin.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { join } = process.getBuiltinModule("node:path");
+const { pathToFileURL } = process.getBuiltinModule("node:url");
 
 const VARIABLE = "DURABLE_EXECUTION_PLUGINS";
 const PROVIDER = "durableExecutionPluginProvider";

@@ -5,9 +5,10 @@
  * replay and nothing is checkpointed. Outside a durable body (no context, or in a step) these are
  * the platform's own.
  */
-import { createHash, getRandomValues as platformRandomValues, randomUUID as platformRandomUUID } from "node:crypto";
 import { currentFrame } from "../context/current-context.ts";
 import type { DurableContextImpl } from "../context/durable-context.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { createHash, getRandomValues: platformRandomValues, randomUUID: platformRandomUUID } = process.getBuiltinModule("node:crypto");
 
 const draws = /* @__PURE__ */ new WeakMap<DurableContextImpl, { position: string; index: number }>();
 

@@ -5,10 +5,11 @@
  * idempotency key for a payment API), the operation id, the name, the attempt (1 first) and the
  * execution ARN. It owns only that record and where it is visible.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash } from "node:crypto";
 import type { DurableContextImpl } from "../context/durable-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { AsyncLocalStorage } = process.getBuiltinModule("node:async_hooks");
+const { createHash } = process.getBuiltinModule("node:crypto");
 
 export interface StepMetadata {
   /** 32 hex characters from the execution ARN and the operation id: stable across attempts and replays. */

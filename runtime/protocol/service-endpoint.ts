@@ -12,10 +12,11 @@
  * credentials; an unparsable setting, which the SDK reports) answers undefined, and the caller uses
  * @aws-sdk/client-lambda itself.
  */
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import type { Credentials } from "./sigv4.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { existsSync } = process.getBuiltinModule("node:fs");
+const { homedir } = process.getBuiltinModule("node:os");
+const { join } = process.getBuiltinModule("node:path");
 
 export interface ServiceSettings {
   endpoint: URL;

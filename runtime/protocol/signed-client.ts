@@ -16,12 +16,13 @@
  *
  * Owns: the two requests, retries, error shapes. Never: decides when it is used (lambda-client.ts does).
  */
-import { randomUUID } from "node:crypto";
 import type { Agent, IncomingMessage } from "node:http";
 import type { DurableExecutionClient } from "./client.ts";
 import type { ServiceSettings } from "./service-endpoint.ts";
 import { canonicalQuery, escapeUri, sign } from "./sigv4.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { randomUUID } = process.getBuiltinModule("node:crypto");
 
 type HttpModule = typeof import("node:http");
 

@@ -9,7 +9,8 @@
  * Owns: the canonical request, the string to sign, the signing key. Never: sends anything or reads the
  * environment.
  */
-import { createHash, createHmac } from "node:crypto";
+// Not `import`: see runtime/SPEC.md "Built-in modules".
+const { createHash, createHmac } = process.getBuiltinModule("node:crypto");
 
 export interface Credentials {
   accessKeyId: string;
