@@ -4,13 +4,13 @@
  * minified and gzipped size with each module's share. Every DurableContext method is reachable
  * from any handler, so every operation module counts, used or not.
  *
- * The issue's budget is 30 kB; the runtime is at about 67.5 kB (the official SDK's bundle is 91 kB;
+ * The issue's budget is 30 kB; the runtime is at about 67.8 kB (the official SDK's bundle is 91 kB;
  * about 4.6 kB of it is issue 11: coded endings for errors no retry fixes, malformed-state checks, the
  * rebuilt child context's check, the call policy around the default client, and the 0.6 kB seam
  * through which errors in compiled code say where the operation is (context/locate.ts);
  * 6.4 kB of it is issue 14: the default client that spares a cold start the AWS SDK, signed-client,
  * service-endpoint and sigv4 5.7 kB, held STARTs and pipelined checkpoints in the batcher; built-ins
- * through process.getBuiltinModule rather than import, +7 B for 15 M fewer instructions per cold start),
+ * through process.getBuiltinModule rather than import, +150 B for 15 M fewer instructions per cold start),
  * so the test fails above LIMIT, the measured size plus a little, to catch growth. The dialect's
  * own code (rich serdes and errors, replay-stable time, ...) is reached through use-durable/internal
  * and stays out of this bundle; only its seams in shared modules count here. runtime/SPEC.md
@@ -21,7 +21,7 @@ import { expect, test } from "vitest";
 import { bundleMinified } from "./support/bundle.ts";
 
 const GOAL = 30_000;
-const LIMIT = 67_650;
+const LIMIT = 67_800;
 
 test("a minimal handler bundles within the runtime's size budget", async () => {
   const { bytes: code, metafile } = await bundleMinified(

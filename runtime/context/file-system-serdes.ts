@@ -11,9 +11,10 @@
  */
 import type { Serdes, SerdesContext } from "./serdes.ts";
 // Not `import`: see runtime/SPEC.md "Built-in modules".
-const { createHash } = process.getBuiltinModule("node:crypto");
-const { mkdir, readFile, writeFile } = process.getBuiltinModule("node:fs/promises");
-const { join } = process.getBuiltinModule("node:path");
+// Marked pure so that a bundle which never uses this serdes drops this module whole.
+const crypto = /* @__PURE__ */ process.getBuiltinModule("node:crypto");
+const fs = /* @__PURE__ */ process.getBuiltinModule("node:fs/promises");
+const path = /* @__PURE__ */ process.getBuiltinModule("node:path");
 
 export const FileSystemSerdesMode = {
   /** Every value goes to a file; the checkpoint holds the pointer. */
@@ -45,12 +46,12 @@ const OVERFLOW_BYTES = 256 * 1024 - 1024;
 const ARN = /^arn:[^:]*:lambda:[^:]*:[^:]*:function:([^:/]+):[^:/]+\/durable-execution\/([^/]+)\/([^/]+)$/;
 
 function encode(value: string, encoding: FileSystemPathEncoding): string {
-  return encoding === FileSystemPathEncoding.HASH ? createHash("sha256").update(value).digest("hex") : encodeURIComponent(value);
+  return encoding === FileSystemPathEncoding.HASH ? crypto.createHash("sha256").update(value).digest("hex") : encodeURIComponent(value);
 }
 
 function executionDir(basePath: string, arn: string, encoding: FileSystemPathEncoding): string {
   const parts = encoding === FileSystemPathEncoding.URI ? ARN.exec(arn) : null;
-  return parts ? join(basePath, parts[1]!, parts[2]!, parts[3]!) : join(basePath, encode(arn, encoding));
+  return parts ? path.join(basePath, parts[1]!, parts[2]!, parts[3]!) : path.join(basePath, encode(arn, encoding));
 }
 
 export function createFileSystemSerdes(basePath: string, config: FileSystemSerdesConfig = {}): Serdes<any> {
@@ -58,9 +59,9 @@ export function createFileSystemSerdes(basePath: string, config: FileSystemSerde
   const encoding = config.pathEncoding ?? FileSystemPathEncoding.URI;
   const toFile = async (value: unknown, context: SerdesContext): Promise<string> => {
     const dir = executionDir(basePath, context.durableExecutionArn, encoding);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `${encode(context.entityId, encoding)}.json`);
-    await writeFile(file, JSON.stringify(value), "utf-8");
+    await fs.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${encode(context.entityId, encoding)}.json`);
+    await fs.writeFile(file, JSON.stringify(value), "utf-8");
     const preview = config.generatePreview?.(value);
     return JSON.stringify(preview ? { file, preview } : { file });
   };
@@ -74,7 +75,7 @@ export function createFileSystemSerdes(basePath: string, config: FileSystemSerde
     deserialize: async (data) => {
       if (data === undefined) return undefined;
       const envelope = JSON.parse(data) as { file?: string; data?: string };
-      return JSON.parse(envelope.file !== undefined ? await readFile(envelope.file, "utf-8") : envelope.data!);
+      return JSON.parse(envelope.file !== undefined ? await fs.readFile(envelope.file, "utf-8") : envelope.data!);
     },
   };
 }

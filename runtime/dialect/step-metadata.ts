@@ -8,8 +8,9 @@
 import type { DurableContextImpl } from "../context/durable-context.ts";
 import { DurableError, ErrorCode } from "../context/errors.ts";
 // Not `import`: see runtime/SPEC.md "Built-in modules".
-const { AsyncLocalStorage } = process.getBuiltinModule("node:async_hooks");
-const { createHash } = process.getBuiltinModule("node:crypto");
+// Marked pure so that a bundle which never reads step metadata drops this module whole.
+const asyncHooks = /* @__PURE__ */ process.getBuiltinModule("node:async_hooks");
+const crypto = /* @__PURE__ */ process.getBuiltinModule("node:crypto");
 
 export interface StepMetadata {
   /** 32 hex characters from the execution ARN and the operation id: stable across attempts and replays. */
@@ -22,11 +23,11 @@ export interface StepMetadata {
   executionArn: string;
 }
 
-const storage = /* @__PURE__ */ new AsyncLocalStorage<StepMetadata>();
+const storage = /* @__PURE__ */ new asyncHooks.AsyncLocalStorage<StepMetadata>();
 
 export function runWithStepMetadata<T>(ctx: DurableContextImpl, operationId: string, name: string | undefined, attempt: number, fn: () => T): T {
   const executionArn = ctx.execution.arn;
-  const stepId = createHash("sha256").update(`${executionArn}\n${operationId}`).digest("hex").slice(0, 32);
+  const stepId = crypto.createHash("sha256").update(`${executionArn}\n${operationId}`).digest("hex").slice(0, 32);
   return storage.run({ stepId, operationId, name, attempt, executionArn }, fn);
 }
 
