@@ -144,6 +144,10 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
       commits++;
     }
   };
+  // Every transaction the engine commits (group commits and single commands alike).
+  let transactions = 0;
+  const transaction = engine.store.transaction.bind(engine.store);
+  engine.store.transaction = (fn) => (transactions++, transaction(fn));
   engine.service.checkpoint = timed(engine.service.checkpoint.bind(engine.service), (_request) => 1);
   engine.service.checkpointGroup = timed(engine.service.checkpointGroup.bind(engine.service), (requests) => requests.length);
   if (mode === "workers") engine.register("bench", { bundle }, { concurrency: Number(process.env.BENCH_WORKERS ?? availableParallelism()) });
@@ -158,6 +162,7 @@ async function onEngine(mode: "workers" | "in-process"): Promise<Figures> {
     () => checkpointTime / checkpoints,
   );
   figures.perCommit = checkpoints / commits;
+  console.log(`transactions per checkpointed step: ${(transactions / (executions * STEPS)).toFixed(3)}`);
   await engine.close();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${database}${suffix}`, { force: true });
   return figures;

@@ -51,6 +51,26 @@ test("a database written by a newer version is refused, untouched", async () => 
   );
 });
 
+test("a database at schema 1 opens migrated to the current version, its rows kept and operations_by_seq dropped", async () => {
+  const path = join(dir, "v1.db");
+  const store = new Store(path);
+  store.transaction(() => store.setMeta("k", "kept"));
+  await store.close();
+  // Put the file back as schema 1 wrote it: the index that step 2 drops, and user_version 1.
+  // node:sqlite loaded the way the engine loads it (its ExperimentalWarning silenced).
+  const raw = openDatabase(join(dir, "scratch.db"));
+  await raw.close();
+  const { DatabaseSync } = await import("node:sqlite");
+  const old = new DatabaseSync(path);
+  old.exec("CREATE INDEX operations_by_seq ON operations (execution, seq); PRAGMA user_version = 1");
+  old.close();
+  const again = new Store(path);
+  expect(again.db.prepare("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION });
+  expect(again.db.prepare("SELECT name FROM sqlite_master WHERE name = 'operations_by_seq'").get()).toBeUndefined();
+  expect(again.meta("k")).toBe("kept");
+  await again.close();
+});
+
 test("a rolled-back transaction leaves nothing behind", () => {
   const store = new Store(":memory:");
   expect(() =>
