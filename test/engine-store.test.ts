@@ -51,7 +51,7 @@ test("a database written by a newer version is refused, untouched", async () => 
   );
 });
 
-test("a database at schema 1 opens migrated to the current version, its rows kept and operations_by_seq dropped", async () => {
+test("a database at schema 1 is read as it is by a read-only report, and opens migrated to the current version, its rows kept and operations_by_seq dropped", async () => {
   const path = join(dir, "v1.db");
   const store = new Store(path);
   store.transaction(() => store.setMeta("k", "kept"));
@@ -64,6 +64,11 @@ test("a database at schema 1 opens migrated to the current version, its rows kep
   const old = new DatabaseSync(path);
   old.exec("CREATE INDEX operations_by_seq ON operations (execution, seq); PRAGMA user_version = 1");
   old.close();
+  // A report (read only) on the file an older engine wrote reads it as it is, without migrating it.
+  const reader = new Store(path, undefined, "read-only");
+  expect(reader.meta("k")).toBe("kept");
+  expect(reader.db.prepare("PRAGMA user_version").get()).toEqual({ user_version: 1 });
+  await reader.close();
   const again = new Store(path);
   expect(again.db.prepare("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION });
   expect(again.db.prepare("SELECT name FROM sqlite_master WHERE name = 'operations_by_seq'").get()).toBeUndefined();

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { assertEngineNode } from "../node-version.ts";
 import { EngineError, EngineErrorCode } from "../engine-error.ts";
-import { migrate, SCHEMA_VERSION } from "./schema.ts";
+import { migrate, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION } from "./schema.ts";
 import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export type Statement = StatementSync;
@@ -136,14 +136,14 @@ export function openDatabaseReadOnly(path: string): Database {
     db.close();
     throw new EngineError(EngineErrorCode.DB_UNREADABLE, `${path} is not an engine database (${(error as Error).message}). Pass the .use-durable/engine.db a use-durable engine wrote.`);
   }
-  if (version !== SCHEMA_VERSION) {
+  if (version < OLDEST_READABLE_SCHEMA || version > SCHEMA_VERSION) {
     db.close();
     const why =
       version === 0
         ? "is not an engine database (it has no use-durable schema). Pass the .use-durable/engine.db a use-durable engine wrote"
         : version > SCHEMA_VERSION
           ? `was written by a newer use-durable (schema ${version}; this version knows up to ${SCHEMA_VERSION}). Upgrade use-durable`
-          : `has an older schema (${version}; this version's is ${SCHEMA_VERSION}). Start the engine on it once (use-durable dev) to migrate it`;
+          : `has an older schema (${version}; this version reads ${OLDEST_READABLE_SCHEMA} to ${SCHEMA_VERSION}). Start the engine on it once (use-durable dev) to migrate it`;
     throw new EngineError(version > SCHEMA_VERSION ? EngineErrorCode.DB_NEWER : EngineErrorCode.DB_UNREADABLE, `${path} ${why}.`);
   }
   const refuse = (): never => {

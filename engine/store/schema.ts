@@ -100,6 +100,13 @@ const STEPS: readonly string[] = [
 
 export const SCHEMA_VERSION = STEPS.length;
 
+/**
+ * The oldest schema a read-only reader (a report on a file an older engine wrote, which it must not
+ * migrate) can read as it is: the steps after it only changed indexes, never a table a reader reads.
+ * Raise it with a step that changes what readers read.
+ */
+export const OLDEST_READABLE_SCHEMA = 1;
+
 export function migrate(db: Database): void {
   const version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
   if (version > SCHEMA_VERSION) {
