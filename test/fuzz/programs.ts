@@ -1,0 +1,249 @@
+/**
+ * fast-check generator of durable programs: the source text of a "use durable" module whose
+ * `handler` mixes steps, waits, branches, loops (with break / continue), try/catch/finally, early
+ * returns, throws, switch, Promise.all / allSettled / race (with async IIFEs, `xs.map(async ...)` and
+ * `.then` branches), nested durable functions (declarations and arrows), closures over loop
+ * variables, and steps called every way the dialect allows (declared, object method, `.call`, a
+ * callee only known at run time, an inline `step()`, a destructured parameter with a default). Its plain-JS meaning is the same text
+ * run with its steps called plainly (compiler-plain-runtime.ts), so every program is written to have
+ * one answer whatever the timing: steps are pure functions of their arguments; concurrent branches
+ * write only their own locals; a Promise.all branch never fails (a failing one would make the
+ * surviving branches' progress a matter of timing); a race is a step against waits of days.
+ * It never runs anything.
+ */
+import fc from "fast-check";
+
+export interface GeneratedProgram {
+  source: string;
+  input: { seed: number };
+}
+
+const HEADER = `import { configureStep, retryPresets, sleep, step } from "use-durable";
+
+async function add(a: number, b: number): Promise<number> {
+  "use step";
+  return a + b;
+}
+
+async function mix(a: number, b: number): Promise<number> {
+  "use step";
+  return (a * 31 + b) % 1009;
+}
+
+async function fail(code: number): Promise<number> {
+  "use step";
+  throw new Error(\`fail \${code}\`);
+}
+configureStep(fail, { retryStrategy: retryPresets.noRetry });
+
+async function pair({ a, b }: { a: number; b: number }, scale = 2): Promise<number> {
+  "use step";
+  return a * scale + b;
+}
+
+const ops = {
+  async triple(n: number): Promise<number> {
+    "use step";
+    return n * 3;
+  },
+};
+`;
+
+interface Ctx {
+  /** Number variables this code may assign. */
+  writes: string[];
+  /** Number expressions it may read (its writes, loop variables, outer variables). */
+  reads: string[];
+  canThrow: boolean;
+  inLoop: boolean;
+  /** Whether `log` is ours to push to (not inside a concurrent branch). */
+  log: boolean;
+  /** The expression `return` gives back. */
+  ret: string;
+  /** Nested durable functions this code may call, by index, with whether each may throw. */
+  children: Array<{ index: number; throws: boolean }>;
+  depth: number;
+}
+
+const MAX_DEPTH = 3;
+
+function readArb(ctx: Ctx): fc.Arbitrary<string> {
+  return fc.oneof(fc.constantFrom(...ctx.reads), fc.integer({ min: 0, max: 9 }).map(String));
+}
+
+function stepCallArb(ctx: Ctx): fc.Arbitrary<string> {
+  const r = readArb(ctx);
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom("add", "mix"), r, r).map(([f, a, b]) => `${f}(${a}, ${b})`) },
+    fc.tuple(r, r, fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined })).map(([a, b, k]) => `pair({ a: ${a}, b: ${b} }${k === undefined ? "" : `, ${k}`})`),
+    r.map((a) => `ops.triple(${a})`),
+    fc.tuple(r, r).map(([a, b]) => `add.call(undefined, ${a}, ${b})`),
+    // a callee the compiler cannot resolve: dispatched at run time by the step's tag
+    fc.tuple(r, r, r).map(([c, a, b]) => `(${c} > 4 ? add : mix)(${a}, ${b})`),
+    r.map((a) => `step(async () => ${a} + 1)`),
+  );
+}
+
+/** A call whose awaited value is a number: a step, a nested durable function, or (where allowed) a failing step. */
+function callArb(ctx: Ctx): fc.Arbitrary<string> {
+  const options: Array<fc.Arbitrary<string>> = [stepCallArb(ctx)];
+  const callable = ctx.children.filter((c) => ctx.canThrow || !c.throws);
+  if (callable.length > 0) options.push(fc.tuple(fc.constantFrom(...callable), readArb(ctx)).map(([c, a]) => `child${c.index}(${a})`));
+  if (ctx.canThrow) options.push(fc.integer({ min: 1, max: 9 }).map((k) => `fail(${k})`));
+  return fc.oneof(...options);
+}
+
+function blockArb(ctx: Ctx): fc.Arbitrary<string[]> {
+  return fc.array(statementArb(ctx), { minLength: 1, maxLength: 3 }).map((ss) => ss.flat());
+}
+
+const indent = (lines: string[]) => lines.map((l) => `  ${l}`);
+
+// Arbitraries are immutable: one per context, or building them (a tree as deep as MAX_DEPTH, for
+// every generated value under a chain) costs seconds per program.
+const statementCache = new Map<string, fc.Arbitrary<string[]>>();
+
+function statementArb(ctx: Ctx): fc.Arbitrary<string[]> {
+  const key = JSON.stringify(ctx);
+  let arb = statementCache.get(key);
+  if (!arb) statementCache.set(key, (arb = buildStatementArb(ctx)));
+  return arb;
+}
+
+function buildStatementArb(ctx: Ctx): fc.Arbitrary<string[]> {
+  const w = fc.constantFrom(...ctx.writes);
+  const simple: Array<fc.Arbitrary<string[]>> = [
+    fc.tuple(w, callArb(ctx)).map(([v, c]) => [`${v} = await ${c};`]),
+    fc.integer({ min: 1, max: 3 }).map((s) => [`await sleep({ seconds: ${s} });`]),
+    fc.tuple(w, readArb(ctx)).map(([v, r]) => [`${v} = ${v} + ${r};`]),
+  ];
+  simple.push(
+    fc.tuple(w, callArb(ctx), stepCallArb(ctx)).map(([v, a, b]) => [`${v} = (await ${a}) + (await ${b});`]),
+    fc.tuple(w, readArb(ctx), stepCallArb(ctx), callArb(ctx)).map(([v, r, a, b]) => [`${v} = ${r} % 2 === 0 ? await ${a} : await ${b};`]),
+  );
+  if (ctx.canThrow) simple.push(fc.tuple(readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([r, n]) => [`if (${r} > ${n}) throw new Error(\`thrown \${${r}}\`);`]));
+  if (ctx.log) simple.push(callArb(ctx).map((c) => [`log.push(await ${c});`]));
+  if (ctx.inLoop) simple.push(fc.tuple(fc.constantFrom("break", "continue"), readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([k, r, n]) => [`if (${r} > ${n}) ${k};`]));
+  simple.push(fc.tuple(readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([r, n]) => [`if (${r} < ${n}) return ${ctx.ret};`]));
+  if (ctx.depth >= MAX_DEPTH) return fc.oneof({ withCrossShrink: true }, ...simple);
+  const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
+  const d = ctx.depth;
+  const compound: Array<fc.Arbitrary<string[]>> = [
+    // if / else on data the program computed
+    fc.tuple(readArb(ctx), blockArb(inner), fc.option(blockArb(inner), { nil: undefined })).map(([r, a, b]) => [
+      `if (${r} % 2 === 0) {`, ...indent(a), ...(b ? ["} else {", ...indent(b)] : []), "}",
+    ]),
+    // counted and for-of loops, the loop variable readable
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()).chain(([n, forOf]) => {
+      const i = `i${d}`;
+      const body = blockArb({ ...inner, reads: [...ctx.reads, i], inLoop: true });
+      return body.map((b) => [forOf ? `for (const ${i} of [${[...Array(n).keys()].map((k) => k + 1).join(", ")}]) {` : `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`, ...indent(b), "}"]);
+    }),
+    // while / do-while on a counter the condition advances (so `continue` cannot spin)
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()).chain(([n, doWhile]) => {
+      const i = `w${d}`;
+      return blockArb({ ...inner, reads: [...ctx.reads, i], inLoop: true }).map((b) => doWhile
+        ? ["{", `  let ${i} = 0;`, "  do {", ...indent(indent(b)), `  } while (++${i} < ${n});`, "}"]
+        : ["{", `  let ${i} = 0;`, `  while (${i}++ < ${n}) {`, ...indent(indent(b)), "  }", "}"]);
+    }),
+    // switch with fall-through, and an awaited step in the condition
+    fc.tuple(readArb(ctx), blockArb(inner), blockArb(inner), fc.boolean()).map(([r, a, b, fall]) => [
+      `switch (${r} % 3) {`, "  case 0:", ...indent(indent(a)), ...(fall ? [] : ["    break;"]), "  case 1: {", ...indent(indent(b)), "    break;", "  }", "  default:", `    ${ctx.writes[0]} = ${ctx.writes[0]} + 1;`, "}",
+    ]),
+    fc.tuple(stepCallArb(ctx), blockArb(inner)).map(([c, a]) => [`if ((await ${c}) % 2 === 1) {`, ...indent(a), "}"]),
+    // try/catch/finally: anything may throw inside try; the catch reads the error
+    fc.tuple(blockArb({ ...inner, canThrow: true }), fc.option(blockArb(inner), { nil: undefined }), fc.option(blockArb(inner), { nil: undefined }), w, fc.boolean()).map(([t, c, f, v, hasCatch]) => [
+      "try {", ...indent(t),
+      ...(hasCatch || !f ? [`} catch (e${d}) {`, `  ${v} = ${v} + (e${d} as Error).message.length;`, ...(ctx.log ? [`  log.push(\`caught \${(e${d} as Error).message}\`);`] : []), ...indent(c ?? [])] : []),
+      ...(f ? ["} finally {", ...indent(f)] : []), "}",
+    ]),
+    // closures over a loop variable, called later
+    fc.tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom("add", "mix"), readArb(ctx), w, fc.boolean()).map(([n, f, r, v, together]) => [
+      "{",
+      `  const fs${d}: Array<() => Promise<number>> = [];`,
+      `  for (let j${d} = 0; j${d} < ${n}; j${d}++) fs${d}.push(() => ${f}(j${d}, ${r}));`,
+      together ? `  ${v} = (await Promise.all(fs${d}.map((g) => g()))).reduce((s, x) => s + x, ${v});` : `  for (const g of fs${d}) ${v} = ${v} + (await g());`,
+      "}",
+    ]),
+    concurrencyArb(ctx, inner, w),
+  ];
+  // Cross-shrinking lets a failing compound statement shrink to a simple one.
+  return fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.oneof({ withCrossShrink: true }, ...simple) }, { weight: 2, arbitrary: fc.oneof(...compound) });
+}
+
+/** A branch of a concurrency form: a call, an async IIFE over its own local, or a wait then a value. */
+function branchArb(ctx: Ctx, canThrow: boolean): fc.Arbitrary<string[]> {
+  const z = `z${ctx.depth}`;
+  const local: Ctx = { ...ctx, writes: [z], reads: [...ctx.reads, z], log: false, inLoop: false, ret: z, canThrow, depth: ctx.depth + 1 };
+  return fc.oneof(
+    callArb({ ...ctx, canThrow }).map((c) => [c]),
+    fc.tuple(readArb(ctx), blockArb(local)).map(([r, b]) => ["(async () => {", `  let ${z} = ${r};`, ...indent(b), `  return ${z};`, "})()"]),
+    fc.tuple(fc.integer({ min: 1, max: 2 }), readArb(ctx)).map(([s, r]) => [`sleep({ seconds: ${s} }).then(() => ${r})`]),
+    stepCallArb(ctx).map((c) => [`${c}.then((v) => v * 2)`]),
+  );
+}
+
+function elementsText(branches: string[][]): string[] {
+  return branches.flatMap((b, k) => b.map((line, n) => (n === b.length - 1 && k < branches.length - 1 ? `${line},` : line)));
+}
+
+function concurrencyArb(ctx: Ctx, inner: Ctx, w: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
+  const d = ctx.depth;
+  const items = (n: number) => `[${[...Array(n).keys()].map((k) => k + 1).join(", ")}]`;
+  const z = `z${d}`;
+  return fc.oneof(
+    fc.tuple(fc.array(branchArb(inner, false), { minLength: 1, maxLength: 3 }), w).map(([bs, v]) => [
+      `${v} = (await Promise.all([`, ...indent(elementsText(bs)), `])).reduce((s, x) => s + x, ${v});`,
+    ]),
+    fc.tuple(fc.array(branchArb(inner, true), { minLength: 1, maxLength: 3 }), w).map(([bs, v]) => [
+      `for (const r of await Promise.allSettled([`, ...indent(elementsText(bs)), `])) ${v} = ${v} + (r.status === "fulfilled" ? r.value : (r.reason as Error).message.length);`,
+    ]),
+    fc.tuple(stepCallArb(ctx), fc.integer({ min: 1, max: 2 }), w).map(([c, losers, v]) => [
+      `${v} = await Promise.race([${c}, ${[...Array(losers).keys()].map((k) => `sleep({ days: ${30 + k} }).then(() => -${k + 1})`).join(", ")}]);`,
+    ]),
+    fc.tuple(fc.integer({ min: 1, max: 3 }), readArb(ctx), blockArb({ ...inner, writes: [z], reads: [...ctx.reads, z, `k${d}`], log: false, inLoop: false, ret: z, canThrow: false }), w).map(([n, r, b, v]) => [
+      `${v} = (await Promise.all(${items(n)}.map(async (k${d}) => {`, `  let ${z} = k${d} + ${r};`, ...indent(b), `  return ${z};`, `}))).reduce((s, x) => s + x, ${v});`,
+    ]),
+  );
+}
+
+function childArb(index: number, throws: boolean, later: Array<{ index: number; throws: boolean }>): fc.Arbitrary<string> {
+  const ctx: Ctx = { writes: ["a", "b"], reads: ["a", "b", "n"], canThrow: throws, inLoop: false, log: false, ret: "a + b", children: later, depth: 1 };
+  return fc.tuple(blockArb(ctx), fc.boolean()).map(([body, arrow]) => [
+    arrow ? `const child${index} = async (n: number, k = 1): Promise<number> => {` : `async function child${index}(n: number, k = 1): Promise<number> {`,
+    `  "use durable";`,
+    `  let a = n;`,
+    `  let b = k;`,
+    ...indent(body),
+    `  return a + b;`,
+    arrow ? "};" : "}",
+  ].join("\n"));
+}
+
+/** A whole module: the steps, up to two nested durable functions, and `handler`. */
+export function programArb(): fc.Arbitrary<GeneratedProgram> {
+  return fc.array(fc.boolean(), { maxLength: 2 }).chain((throwing) => {
+    const children = throwing.map((throws, index) => ({ index, throws }));
+    const main: Ctx = { writes: ["x", "y"], reads: ["x", "y"], canThrow: true, inLoop: false, log: true, ret: "{ x, y, log, early: true }", children, depth: 0 };
+    return fc.tuple(
+      fc.tuple(...children.map((c) => childArb(c.index, c.throws, children.filter((later) => later.index > c.index)))),
+      fc.array(statementArb(main), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 0, max: 20 }),
+    ).map(([childSources, body, seed]) => ({
+      input: { seed },
+      source: [
+        HEADER,
+        ...childSources.map((c) => `${c}\n`),
+        "export async function handler(input: { seed: number }) {",
+        `  "use durable";`,
+        "  let x = input.seed;",
+        "  let y = 2;",
+        "  const log: unknown[] = [];",
+        ...indent(body.flat()),
+        "  return { x, y, log };",
+        "}",
+        "",
+      ].join("\n"),
+    }));
+  });
+}
