@@ -2,13 +2,13 @@
  * fast-check generator of durable programs: the source text of a "use durable" module whose
  * `handler` mixes steps, waits, branches, loops (with break / continue), try/catch/finally, early
  * returns, throws, switch, Promise.all / allSettled / race (with async IIFEs, `xs.map(async ...)` and
- * `.then` branches), nested durable functions (declarations and arrows), closures over loop
+ * `.then` branches), nested durable functions (declarations, arrows, object methods, static and instance class methods, recursive), closures over loop
  * variables, and steps called every way the dialect allows (declared, object method, `.call`, a
  * callee only known at run time, an inline `step()`, a destructured parameter with a default). Its plain-JS meaning is the same text
  * run with its steps called plainly (compiler-plain-runtime.ts), so every program is written to have
  * one answer whatever the timing: steps are pure functions of their arguments; concurrent branches
  * write only their own locals; a Promise.all branch never fails (a failing one would make the
- * surviving branches' progress a matter of timing); a race is a step against waits of days.
+ * surviving branches' progress a matter of timing); a race is a direct step call against waits of days.
  * It never runs anything.
  */
 import fc from "fast-check";
@@ -47,7 +47,27 @@ const ops = {
     return n * 3;
   },
 };
+
+function box(n: number): typeof ops {
+  return n >= 0 ? ops : ops;
+}
+
+/** Plain code calling a step: the compiler never sees this call; the step's tag names it at run time. */
+async function viaHelper(n: number): Promise<number> {
+  return add(n, 1);
+}
 `;
+
+/** A nested durable function: how it is defined, and the callee text that calls it. */
+interface Child {
+  index: number;
+  throws: boolean;
+  form: ChildForm;
+  call: string;
+}
+
+const CHILD_FORMS = ["declaration", "arrow", "object-method", "static-method", "instance-method"] as const;
+type ChildForm = (typeof CHILD_FORMS)[number];
 
 interface Ctx {
   /** Number variables this code may assign. */
@@ -61,7 +81,7 @@ interface Ctx {
   /** The expression `return` gives back. */
   ret: string;
   /** Nested durable functions this code may call, by index, with whether each may throw. */
-  children: Array<{ index: number; throws: boolean }>;
+  children: Child[];
   depth: number;
 }
 
@@ -81,6 +101,10 @@ function stepCallArb(ctx: Ctx): fc.Arbitrary<string> {
     // a callee the compiler cannot resolve: dispatched at run time by the step's tag
     fc.tuple(r, r, r).map(([c, a, b]) => `(${c} > 4 ? add : mix)(${a}, ${b})`),
     r.map((a) => `step(async () => ${a} + 1)`),
+    // a receiver read once into a temporary, an optional call, plain code calling a step
+    fc.tuple(r, r).map(([a, b]) => `box(${a}).triple(${b})`),
+    r.map((a) => `ops.triple?.(${a})`),
+    r.map((a) => `viaHelper(${a})`),
   );
 }
 
@@ -88,7 +112,7 @@ function stepCallArb(ctx: Ctx): fc.Arbitrary<string> {
 function callArb(ctx: Ctx): fc.Arbitrary<string> {
   const options: Array<fc.Arbitrary<string>> = [stepCallArb(ctx)];
   const callable = ctx.children.filter((c) => ctx.canThrow || !c.throws);
-  if (callable.length > 0) options.push(fc.tuple(fc.constantFrom(...callable), readArb(ctx)).map(([c, a]) => `child${c.index}(${a})`));
+  if (callable.length > 0) options.push(fc.tuple(fc.constantFrom(...callable), readArb(ctx)).map(([c, a]) => `${c.call}(${a})`));
   if (ctx.canThrow) options.push(fc.integer({ min: 1, max: 9 }).map((k) => `fail(${k})`));
   return fc.oneof(...options);
 }
@@ -121,6 +145,27 @@ function buildStatementArb(ctx: Ctx): fc.Arbitrary<string[]> {
     fc.tuple(w, callArb(ctx), stepCallArb(ctx)).map(([v, a, b]) => [`${v} = (await ${a}) + (await ${b});`]),
     fc.tuple(w, readArb(ctx), stepCallArb(ctx), callArb(ctx)).map(([v, r, a, b]) => [`${v} = ${r} % 2 === 0 ? await ${a} : await ${b};`]),
   );
+  simple.push(
+    // an await in a call's arguments, in an object literal, in short-circuits
+    fc.tuple(w, stepCallArb(ctx), readArb(ctx)).map(([v, c, r]) => [`${v} = await add(await ${c}, ${r});`]),
+    fc.tuple(w, stepCallArb(ctx), readArb(ctx)).map(([v, c, r]) => [`${v} = ${r} > 5 && (await ${c}) > 3 ? ${v} + 1 : (await ${c}) || ${v};`]),
+    fc.tuple(w, stepCallArb(ctx)).map(([v, c]) => [`${v} = { value: await ${c} }.value;`]),
+  );
+  simple.push(
+    fc.tuple(w, stepCallArb(ctx), stepCallArb(ctx)).map(([v, a, b]) => [`${v} = \`${"${"}await ${a}}-${"${"}await ${b}}\`.length;`]),
+    // an arrow of the durable body, expression-bodied (temporaries need it to grow a block), called later
+    fc.tuple(w, stepCallArb({ ...ctx, reads: [...ctx.reads, "q"] }), readArb(ctx)).map(([v, c, r]) => ["{", `  const inner = async (q: number) => (await ${c}) * 2;`, `  ${v} = await inner(${r});`, "}"]),
+  );
+  if (ctx.writes.length >= 2) {
+    const [v0, v1] = ctx.writes as [string, string];
+    simple.push(fc.tuple(stepCallArb(ctx)).map(([c]) => [`${v0} = (${v1} = await ${c}, ${v1} + 1);`]));
+  }
+  if (ctx.writes.length >= 2) {
+    const [v0, v1] = ctx.writes as [string, string];
+    simple.push(fc.tuple(stepCallArb(ctx), stepCallArb(ctx)).map(([a, b]) => [`[${v0}, ${v1}] = await Promise.all([${a}, ${b}]);`]));
+    // arguments with effects on the durable body's variables, evaluated when the array is built
+    simple.push(fc.tuple(fc.constantFrom("add", "mix"), fc.constantFrom("add", "mix")).map(([f, g]) => [`${v1} = (await Promise.all([${f}(${v0}++, 1), ${g}(${v0}++, 2)])).reduce((s, x) => s + x, ${v1});`]));
+  }
   if (ctx.canThrow) simple.push(fc.tuple(readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([r, n]) => [`if (${r} > ${n}) throw new Error(\`thrown \${${r}}\`);`]));
   if (ctx.log) simple.push(callArb(ctx).map((c) => [`log.push(await ${c});`]));
   if (ctx.inLoop) simple.push(fc.tuple(fc.constantFrom("break", "continue"), readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([k, r, n]) => [`if (${r} > ${n}) ${k};`]));
@@ -138,6 +183,13 @@ function buildStatementArb(ctx: Ctx): fc.Arbitrary<string[]> {
       const i = `i${d}`;
       const body = blockArb({ ...inner, reads: [...ctx.reads, i], inLoop: true });
       return body.map((b) => [forOf ? `for (const ${i} of [${[...Array(n).keys()].map((k) => k + 1).join(", ")}]) {` : `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`, ...indent(b), "}"]);
+    }),
+    // a labelled continue out of an inner loop
+    fc.tuple(fc.integer({ min: 1, max: 3 }), readArb(ctx), fc.integer({ min: 0, max: 20 })).chain(([n, r, m]) => {
+      const i = `o${d}`;
+      return blockArb({ ...inner, reads: [...ctx.reads, i], inLoop: true }).map((b) => [
+        `outer${d}: for (let ${i} = 0; ${i} < ${n}; ${i}++) {`, `  for (const p of [1, 2]) {`, ...indent(indent(b)), `    if (${r} + p > ${m}) continue outer${d};`, "  }", "}",
+      ]);
     }),
     // while / do-while on a counter the condition advances (so `continue` cannot spin)
     fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()).chain(([n, doWhile]) => {
@@ -198,8 +250,13 @@ function concurrencyArb(ctx: Ctx, inner: Ctx, w: fc.Arbitrary<string>): fc.Arbit
     fc.tuple(fc.array(branchArb(inner, true), { minLength: 1, maxLength: 3 }), w).map(([bs, v]) => [
       `for (const r of await Promise.allSettled([`, ...indent(elementsText(bs)), `])) ${v} = ${v} + (r.status === "fulfilled" ? r.value : (r.reason as Error).message.length);`,
     ]),
-    fc.tuple(stepCallArb(ctx), fc.integer({ min: 1, max: 2 }), w).map(([c, losers, v]) => [
-      `${v} = await Promise.race([${c}, ${[...Array(losers).keys()].map((k) => `sleep({ days: ${30 + k} }).then(() => -${k + 1})`).join(", ")}]);`,
+    // The winner is a direct step call: in the plain run, where waits end at once, a call that
+    // settles through more promise jobs (an inline step(), a helper returning a step's promise)
+    // would lose to the wait's `.then`, which durable time never lets happen.
+    fc.tuple(fc.constantFrom("add", "mix"), readArb(ctx), readArb(ctx), fc.integer({ min: 1, max: 2 }), w).map(([f, a, b, losers, v]) => [`${v} = await Promise.race([${f}(${a}, ${b}), ${[...Array(losers).keys()].map((k) => `sleep({ days: ${30 + k} }).then(() => -${k + 1})`).join(", ")}]);`]),
+    fc.tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom("add", "mix", "ops.triple", "viaHelper"), w).map(([n, f, v]) => [`${v} = (await Promise.all(${items(n)}.map(${f}))).reduce((s, x) => s + x, ${v});`]),
+    fc.tuple(fc.integer({ min: 1, max: 3 }), readArb(ctx), blockArb({ ...inner, writes: [z], reads: [...ctx.reads, z, `k${d}`], log: false, inLoop: false, ret: z, canThrow: true }), w).map(([n, r, b, v]) => [
+      `for (const r of await Promise.allSettled(${items(n)}.map(async (k${d}) => {`, `  let ${z} = k${d} + ${r};`, ...indent(b), `  return ${z};`, `}))) ${v} = ${v} + (r.status === "fulfilled" ? r.value : (r.reason as Error).message.length);`,
     ]),
     fc.tuple(fc.integer({ min: 1, max: 3 }), readArb(ctx), blockArb({ ...inner, writes: [z], reads: [...ctx.reads, z, `k${d}`], log: false, inLoop: false, ret: z, canThrow: false }), w).map(([n, r, b, v]) => [
       `${v} = (await Promise.all(${items(n)}.map(async (k${d}) => {`, `  let ${z} = k${d} + ${r};`, ...indent(b), `  return ${z};`, `}))).reduce((s, x) => s + x, ${v});`,
@@ -207,26 +264,47 @@ function concurrencyArb(ctx: Ctx, inner: Ctx, w: fc.Arbitrary<string>): fc.Arbit
   );
 }
 
-function childArb(index: number, throws: boolean, later: Array<{ index: number; throws: boolean }>): fc.Arbitrary<string> {
-  const ctx: Ctx = { writes: ["a", "b"], reads: ["a", "b", "n"], canThrow: throws, inLoop: false, log: false, ret: "a + b", children: later, depth: 1 };
-  return fc.tuple(blockArb(ctx), fc.boolean()).map(([body, arrow]) => [
-    arrow ? `const child${index} = async (n: number, k = 1): Promise<number> => {` : `async function child${index}(n: number, k = 1): Promise<number> {`,
-    `  "use durable";`,
-    `  let a = n;`,
-    `  let b = k;`,
-    ...indent(body),
-    `  return a + b;`,
-    arrow ? "};" : "}",
-  ].join("\n"));
+function childArb(child: Child, later: Child[]): fc.Arbitrary<string> {
+  const ctx: Ctx = { writes: ["a", "b"], reads: ["a", "b", "n"], canThrow: child.throws, inLoop: false, log: false, ret: "a + b", children: later, depth: 1 };
+  const i = child.index;
+  return fc.tuple(blockArb(ctx), fc.constantFrom("plain", "recursive", "unawaited")).map(([body, end]) => {
+    const lines = [
+      `"use durable";`,
+      `let a = n;`,
+      `let b = k;`,
+      ...(end === "recursive" ? [`if (k < 3 && n % 2 === 0) b = await ${child.call}(n + 1, k + 1);`] : []),
+      ...body,
+      ...(end === "unawaited" ? ["try {", "  return add(a, b);", "} finally {", "  await sleep({ seconds: 1 });", "}"] : [`return a + b;`]),
+    ];
+    const signature = `(n: number, k = 1): Promise<number>`;
+    switch (child.form) {
+      case "declaration":
+        return [`async function child${i}${signature} {`, ...indent(lines), "}"].join("\n");
+      case "arrow":
+        return [`const child${i} = async ${signature} => {`, ...indent(lines), "};"].join("\n");
+      case "object-method":
+        return [`const flows${i} = {`, `  async child${i}${signature} {`, ...indent(indent(lines)), "  },", "};"].join("\n");
+      case "static-method":
+      case "instance-method":
+        return [`class Flow${i} {`, `  ${child.form === "static-method" ? "static " : ""}async child${i}${signature} {`, ...indent(indent(lines)), "  }", "}"].join("\n");
+    }
+  });
+}
+
+function callOf(index: number, form: ChildForm): string {
+  if (form === "object-method") return `flows${index}.child${index}`;
+  if (form === "static-method") return `Flow${index}.child${index}`;
+  if (form === "instance-method") return `new Flow${index}().child${index}`;
+  return `child${index}`;
 }
 
 /** A whole module: the steps, up to two nested durable functions, and `handler`. */
 export function programArb(): fc.Arbitrary<GeneratedProgram> {
-  return fc.array(fc.boolean(), { maxLength: 2 }).chain((throwing) => {
-    const children = throwing.map((throws, index) => ({ index, throws }));
+  return fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...CHILD_FORMS)), { maxLength: 2 }).chain((specs) => {
+    const children = specs.map(([throws, form], index): Child => ({ index, throws, form, call: callOf(index, form) }));
     const main: Ctx = { writes: ["x", "y"], reads: ["x", "y"], canThrow: true, inLoop: false, log: true, ret: "{ x, y, log, early: true }", children, depth: 0 };
     return fc.tuple(
-      fc.tuple(...children.map((c) => childArb(c.index, c.throws, children.filter((later) => later.index > c.index)))),
+      fc.tuple(...children.map((c) => childArb(c, children.filter((later) => later.index > c.index)))),
       fc.array(statementArb(main), { minLength: 1, maxLength: 6 }),
       fc.integer({ min: 0, max: 20 }),
     ).map(([childSources, body, seed]) => ({
