@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz -- --runs N [--seed S] [--only programs|typescript|corpus] [--path P]`: the compiler
- * fuzzer's long run. N generated programs run under AWS's emulator with replays, 20 N generated
+ * `npm run fuzz -- --runs N [--seed S] [--only programs|typescript|corpus] [--path P] [--minutes M]`:
+ * the compiler fuzzer's long run. N generated programs (in chunks of 50 with seeds S, S+1, ...; at
+ * most M minutes of them) run under AWS's emulator with replays, 20 N generated
  * TypeScript modules, and every file of the corpus (all sizes, "use durable" in 50 function bodies
  * each). Prints the case counts and, for a failure, the shrunk input and a one-line reproduction.
  * Exit code 1 when any part fails. The seed defaults to the clock's, printed first.
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   const seed = whole("--seed", Date.now() % 2 ** 31);
   const path = value("--path");
   const only = value("--only") as Part | undefined;
+  const minutes = whole("--minutes", 0);
   if (only !== undefined && !["programs", "typescript", "corpus"].includes(only)) throw new Error(`--only takes programs, typescript or corpus, got ${only}`);
   const parts = only ? [only] : (["programs", "typescript", "corpus"] as Part[]);
   console.log(`compiler fuzzing: seed ${seed}, ${parts.join(", ")}`);
@@ -43,7 +45,16 @@ async function main(argv: string[]): Promise<number> {
       await startEmulator();
       const runner = await ProgramRunner.create();
       try {
-        result = await fuzzPrograms(runner, { runs, seed, ...(path ? { path } : {}) });
+        // In chunks of 50 cases, each its own seed (seed, seed + 1, ...): progress is printed, and a
+        // run cut short by --minutes still reports what it ran.
+        result = { part, cases: 0 };
+        for (let chunk = 0; result.cases < runs && !result.failure; chunk++) {
+          if (minutes > 0 && clock() - started > minutes * 60_000) break;
+          const chunkResult = await fuzzPrograms(runner, { runs: path ? 1 : Math.min(50, runs - result.cases), seed: seed + chunk, ...(path ? { path } : {}) });
+          result = { ...chunkResult, cases: result.cases + chunkResult.cases };
+          console.log(`programs: ${result.cases} cases, ${((clock() - started) / 1000).toFixed(0)} s`);
+          if (path) break;
+        }
       } finally {
         runner.close();
         await stopEmulator();
