@@ -166,10 +166,13 @@ function buildStatementArb(ctx: Ctx): fc.Arbitrary<string[]> {
     // arguments with effects on the durable body's variables, evaluated when the array is built
     simple.push(fc.tuple(fc.constantFrom("add", "mix"), fc.constantFrom("add", "mix")).map(([f, g]) => [`${v1} = (await Promise.all([${f}(${v0}++, 1), ${g}(${v0}++, 2)])).reduce((s, x) => s + x, ${v1});`]));
   }
-  if (ctx.canThrow) simple.push(fc.tuple(readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([r, n]) => [`if (${r} > ${n}) throw new Error(\`thrown \${${r}}\`);`]));
+  // Conditions on variables, true about one time in five or seven: a constant one would leave the
+  // rest of the block dead code (early returns were, in about half the programs).
+  const vars = fc.constantFrom(...ctx.reads);
+  if (ctx.canThrow) simple.push(fc.tuple(vars, fc.integer({ min: 0, max: 4 })).map(([r, n]) => [`if (${r} % 5 === ${n}) throw new Error(\`thrown \${${r}}\`);`]));
   if (ctx.log) simple.push(callArb(ctx).map((c) => [`log.push(await ${c});`]));
-  if (ctx.inLoop) simple.push(fc.tuple(fc.constantFrom("break", "continue"), readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([k, r, n]) => [`if (${r} > ${n}) ${k};`]));
-  simple.push(fc.tuple(readArb(ctx), fc.integer({ min: 0, max: 20 })).map(([r, n]) => [`if (${r} < ${n}) return ${ctx.ret};`]));
+  if (ctx.inLoop) simple.push(fc.tuple(fc.constantFrom("break", "continue"), vars, fc.integer({ min: 0, max: 2 })).map(([k, r, n]) => [`if (${r} % 3 === ${n}) ${k};`]));
+  simple.push(fc.tuple(vars, fc.integer({ min: 0, max: 6 })).map(([r, n]) => [`if (${r} % 7 === ${n}) return ${ctx.ret};`]));
   if (ctx.depth >= MAX_DEPTH) return fc.oneof({ withCrossShrink: true }, ...simple);
   const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
   const d = ctx.depth;
@@ -302,12 +305,15 @@ function callOf(index: number, form: ChildForm): string {
 export function programArb(): fc.Arbitrary<GeneratedProgram> {
   return fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...CHILD_FORMS)), { maxLength: 2 }).chain((specs) => {
     const children = specs.map(([throws, form], index): Child => ({ index, throws, form, call: callOf(index, form) }));
-    const main: Ctx = { writes: ["x", "y"], reads: ["x", "y"], canThrow: true, inLoop: false, log: true, ret: "{ x, y, log, early: true }", children, depth: 0 };
+    // Failures are caught (try, allSettled) below the top level: an uncaught one there would end most
+    // programs at their first statements. One in four programs may fail the execution at its end.
+    const main: Ctx = { writes: ["x", "y"], reads: ["x", "y"], canThrow: false, inLoop: false, log: true, ret: "{ x, y, log, early: true }", children, depth: 0 };
     return fc.tuple(
       fc.tuple(...children.map((c) => childArb(c, children.filter((later) => later.index > c.index)))),
       fc.array(statementArb(main), { minLength: 1, maxLength: 6 }),
       fc.integer({ min: 0, max: 20 }),
-    ).map(([childSources, body, seed]) => ({
+      fc.option(fc.constantFrom(...children.filter((c) => c.throws).map((c) => `${c.call}(x)`), "fail(9)"), { freq: 3, nil: undefined }),
+    ).map(([childSources, body, seed, failing]) => ({
       input: { seed },
       source: [
         HEADER,
@@ -318,6 +324,7 @@ export function programArb(): fc.Arbitrary<GeneratedProgram> {
         "  let y = 2;",
         "  const log: unknown[] = [];",
         ...indent(body.flat()),
+        ...(failing ? [`  if (x % 2 === 0) y = await ${failing};`] : []),
         "  return { x, y, log };",
         "}",
         "",
