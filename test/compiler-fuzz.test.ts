@@ -34,11 +34,11 @@ describe("compiler fuzzing", () => {
   });
 
   it("generated durable programs give their plain result under AWS's emulator and on every replay", async () => {
-    expectHolds(await fuzzPrograms(runner, { runs: 20, seed }), 20);
+    expectHolds(await fuzzPrograms(runner, { runs: 12, seed }), 12);
   });
 
   it("generated TypeScript with directives anywhere never breaks compile", () => {
-    expectHolds(fuzzTypeScript({ runs: 300, seed }), 300);
+    expectHolds(fuzzTypeScript({ runs: 250, seed }), 250);
   });
 
   it("files of the installed typescript, vite and vitest with \"use durable\" inserted never break compile", () => {
