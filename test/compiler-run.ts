@@ -91,7 +91,7 @@ export async function replayFrom(handler: LambdaHandler, arn: string, execution:
  * Replays from `prefix`, then re-invokes after each PENDING with every started wait elapsed (and
  * every step retry due), as the service would, until the execution ends or `maxInvocations`.
  */
-export async function replayToEnd(handler: LambdaHandler, arn: string, execution: Operation, prefix: readonly Operation[], maxInvocations = 50) {
+export async function replayToEnd(handler: LambdaHandler, arn: string, execution: Operation, prefix: readonly Operation[], maxInvocations = 1000) {
   const client = new ReplayClient([execution, ...prefix]);
   let output: HandlerOutput = { Status: "PENDING" };
   let invocations = 0;

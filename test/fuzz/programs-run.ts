@@ -6,7 +6,8 @@
  * invocation of the emulator's run started from, and each wait of the finished run (the state just
  * after it fired). Every replay must reach the plain result, create only operations the first run
  * created (same id, type, subtype, name), never redo a completed one, and end with the same
- * operations and the same step outcomes.
+ * operations and the same step outcomes. A run or replay still going after 20 s of real time is a
+ * violation too (a hang), so it shrinks like any other.
  *
  * The runtime is bundled once per process (index and internal sharing one chunk) and stays external
  * to each program's bundle, so a case costs a small esbuild build, not a runtime's. It never asserts:
@@ -24,6 +25,24 @@ import { prefixAt, recordingHandler, replayToEnd, resolveUseDurable, type Runtim
 import type { GeneratedProgram } from "./programs.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+
+// Captured at load, before AWS's emulator (skipTime) fakes the timers: the limit is real time.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+/** A run or replay that has not ended after this long is reported as hanging (a case takes 1-5 s). */
+const HANG_MS = 20_000;
+
+async function withinRealTime<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => (timer = realSetTimeout(() => reject(new Hang(`${what} did not end within ${HANG_MS / 1000} s of real time`)), HANG_MS)));
+  try {
+    return await Promise.race([work, hang]);
+  } finally {
+    realClearTimeout(timer);
+  }
+}
+
+class Hang extends Error {}
 
 type Outcome = { ok: true; result: unknown } | { ok: false; message: string };
 
@@ -64,7 +83,13 @@ export class ProgramRunner {
     const plainHandler = (await this.load(program.source, n, "plain")).handler as (input: unknown) => Promise<unknown>;
     const plain = await outcome(() => plainHandler(program.input));
     const { handler, seen } = recordingHandler((await this.load(compiled.code, n, "compiled")).handler as LambdaHandler);
-    const first = await runOnEmulator(handler, { payload: program.input });
+    let first: Awaited<ReturnType<typeof runOnEmulator>>;
+    try {
+      first = await withinRealTime(runOnEmulator(handler, { payload: program.input }), "the emulator run");
+    } catch (error) {
+      if (error instanceof Hang) return [error.message];
+      throw error;
+    }
     const violations: string[] = [];
     const expectSame = (where: string, status: string | undefined, result: unknown, message: string | undefined) => {
       if (plain.ok && (status !== "SUCCEEDED" || !equal(result, plain.result))) violations.push(`${where}: ${status} ${status === "SUCCEEDED" ? JSON.stringify(result) : message} instead of the plain result ${JSON.stringify(plain.result)}`);
@@ -82,7 +107,13 @@ export class ProgramRunner {
     ];
     for (const [label, prefix] of starts) {
       const where = `replay from ${label}`;
-      const replay = await replayToEnd(handler, seen.arn, seen.execution, prefix);
+      let replay: Awaited<ReturnType<typeof replayToEnd>>;
+      try {
+        replay = await withinRealTime(replayToEnd(handler, seen.arn, seen.execution, prefix), where);
+      } catch (error) {
+        if (error instanceof Hang) return [...violations, error.message];
+        throw error;
+      }
       const done = new Set(prefix.filter((o) => o.Status === "SUCCEEDED" || o.Status === "FAILED").map((o) => o.Id));
       for (const u of replay.updates) {
         const original = byId.get(u.Id);
@@ -92,6 +123,7 @@ export class ProgramRunner {
       }
       if (label === "the end" && replay.updates.length > 0) violations.push(`${where}: ${replay.updates.length} updates, expected none`);
       const output = replay.output;
+      if (output.Status === "PENDING") violations.push(`${where}: still PENDING after ${replay.invocations} invocations with every wait elapsed`);
       expectSame(where, output.Status, output.Result === undefined ? null : JSON.parse(output.Result), output.Error?.ErrorMessage);
       const ended = new Map(replay.operations.filter((o) => o.Type !== "EXECUTION").map((o) => [o.Id, o]));
       // The service sends no children of a finished context, and a replay does not run it again.
