@@ -4,9 +4,10 @@
  * `compile()`, bundled with esbuild, run under AWS's emulator (test/support/emulator.ts, time skipped)
  * and replayed with the replay client from every suspension point to the end: each state an
  * invocation of the emulator's run started from, and each wait of the finished run (the state just
- * after it fired). Every replay must reach the plain result, create only operations the first run
- * created (same id, type, subtype, name), never redo a completed one, and end with the same
- * operations and the same step outcomes. A run or replay still going after 20 s of real time is a
+ * after it fired); at most 12 of each kind, evenly spread. Every replay must reach the plain result,
+ * create only operations the first run created (same id, type, subtype, name), never redo a
+ * completed one, and end with the same operations and the same step outcomes. A run or replay still
+ * going after 20 s of real time is a
  * violation too (a hang), so it shrinks like any other.
  *
  * The runtime is bundled once per process (index and internal sharing one chunk) and stays external
@@ -100,9 +101,12 @@ export class ProgramRunner {
 
     const ops = first.raw.operations.map((o) => o.getOperationData() as unknown as Operation).filter((o) => o.Type !== "EXECUTION");
     const byId = new Map(ops.map((o) => [o.Id, o]));
+    // Every suspension point, up to MAX_POINTS of each kind, evenly spread: a program with a hundred
+    // waits would otherwise cost minutes (each replay runs to the end).
+    const waits = ops.flatMap((o, i) => (o.Type === "WAIT" ? [i] : []));
     const starts: Array<[string, Operation[]]> = [
-      ...seen.states.map((state, i): [string, Operation[]] => [`invocation ${i + 1}'s state`, state.filter((o) => o.Type !== "EXECUTION")]),
-      ...ops.flatMap((o, i): Array<[string, Operation[]]> => (o.Type === "WAIT" ? [[`wait ${o.Name} (operation ${i})`, prefixAt(ops, i)]] : [])),
+      ...spread(seen.states.map((state, i): [string, Operation[]] => [`invocation ${i + 1}'s state`, state.filter((o) => o.Type !== "EXECUTION")])),
+      ...spread(waits).map((i): [string, Operation[]] => [`wait ${ops[i]!.Name} (operation ${i})`, prefixAt(ops, i)]),
       ["the end", ops],
     ];
     for (const [label, prefix] of starts) {
@@ -148,6 +152,13 @@ export class ProgramRunner {
     });
     return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
   }
+}
+
+const MAX_POINTS = 12;
+
+function spread<T>(items: T[]): T[] {
+  if (items.length <= MAX_POINTS) return items;
+  return Array.from({ length: MAX_POINTS }, (_, k) => items[Math.round((k * (items.length - 1)) / (MAX_POINTS - 1))]!);
 }
 
 async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
