@@ -17,7 +17,7 @@ import * as internal from "../runtime/internal.ts";
 import type { Operation } from "../runtime/protocol/wire.ts";
 import type { DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import { WaitingOperationStatus, runOnEmulator, startEmulator, stopEmulator, type LambdaHandler } from "./support/emulator.ts";
-import { ReplayClient } from "./compiler-replay-client.ts";
+import { operationTree, recordingHandler, replayFrom, resolveUseDurable } from "./compiler-run.ts";
 import { expectGoldenFile } from "./compiler-golden.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,18 +41,6 @@ const cases = readdirSync(fixturesDir)
   .filter((name) => existsSync(join(fixturesDir, name, "run.json")))
   .sort()
   .map((name) => ({ name, spec: JSON.parse(readFileSync(join(fixturesDir, name, "run.json"), "utf8")) as RunSpec }));
-
-function resolveUseDurable(mode: "compiled" | "plain"): Plugin {
-  return {
-    name: "use-durable-source",
-    setup(b) {
-      b.onResolve({ filter: /^use-durable(\/internal)?$/ }, (args) => {
-        if (args.path === "use-durable/internal") return { path: join(root, "runtime/internal.ts") };
-        return { path: mode === "plain" ? join(root, "test/compiler-plain-runtime.ts") : join(root, "runtime/index.ts") };
-      });
-    },
-  };
-}
 
 const compilePlugin: Plugin = {
   name: "use-durable-compile",
@@ -83,27 +71,6 @@ async function bundle(name: string, mode: "compiled" | "plain"): Promise<Record<
     plugins: mode === "compiled" ? [resolveUseDurable(mode), compilePlugin] : [resolveUseDurable(mode)],
   });
   return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
-}
-
-function operationTree(ops: readonly Operation[]): string {
-  const lines: string[] = [];
-  const children = (parent: string | undefined) => ops.filter((o) => o.Type !== "EXECUTION" && o.ParentId === parent);
-  const walk = (parent: string | undefined, depth: number) => {
-    for (const o of children(parent)) {
-      lines.push(`${"  ".repeat(depth)}${o.Type} ${o.SubType ?? "-"} ${o.Name ?? "-"} ${o.Status}`);
-      walk(o.Id, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  return lines.join("\n");
-}
-
-/** A replay of the run's own execution: its ARN and EXECUTION operation (start time, input), as the service sends them. */
-async function replayFrom(handler: LambdaHandler, arn: string, execution: Operation, prefix: Operation[]) {
-  const client = new ReplayClient([execution, ...prefix]);
-  const event = { DurableExecutionArn: arn, CheckpointToken: "replay-token-0", InitialExecutionState: { Operations: [execution, ...prefix] }, durableExecutionClient: client };
-  const output = (await handler(event, { getRemainingTimeInMillis: () => 900_000, awsRequestId: "replay" })) as { Status: string; Result?: string; Error?: { ErrorMessage?: string } };
-  return { output, updates: client.updates };
 }
 
 beforeAll(startEmulator);
@@ -143,14 +110,7 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       const compiled = (await bundle(name, "compiled"))[exportName] as LambdaHandler;
       // The execution's ARN and EXECUTION operation, for replays of that same execution (the durable
       // clock starts at its StartTimestamp, replay-stable randomness draws from the ARN).
-      let arn = "";
-      let execution: Operation | undefined;
-      const handler: LambdaHandler = (event, lambdaContext) => {
-        const e = event as { DurableExecutionArn: string; InitialExecutionState: { Operations?: Operation[] } };
-        arn ||= e.DurableExecutionArn;
-        execution ??= e.InitialExecutionState.Operations?.find((o) => o.Type === "EXECUTION");
-        return compiled(event, lambdaContext);
-      };
+      const { handler, seen } = recordingHandler(compiled);
       const options = {
         payload: spec.payload,
         hooks: (spec.callbacks ?? []).map((c) => ({ name: c.name, ...(c.index !== undefined && { index: c.index }), when: WaitingOperationStatus[c.when ?? "STARTED"], act: (op: DurableOperation) => op.sendCallbackSuccess(c.result) })),
@@ -181,7 +141,7 @@ describe("compiled fixtures run end to end under AWS's emulator", () => {
       const points = sequential ? ops.flatMap((o, i) => (o.Type === "WAIT" && !o.ParentId ? [i] : [])) : [];
       for (const at of [...points, ops.length]) {
         const prefix = ops.slice(0, at + (at < ops.length ? 1 : 0));
-        const { output, updates } = await replayFrom(handler, arn, execution!, prefix);
+        const { output, updates } = await replayFrom(handler, seen.arn, seen.execution!, prefix);
         for (const u of updates) {
           const original = byId.get(u.Id);
           expect(original, `replay from ${at} created an operation the first run did not: ${u.Name}`).toBeDefined();

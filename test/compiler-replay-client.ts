@@ -1,8 +1,9 @@
 /**
  * A minimal durable execution client for the compiler's replay checks: it starts from a given list of
  * operations (a prefix of a finished run), applies every checkpoint update the way the service does
- * for steps, waits and child contexts, and records the updates. Waits never elapse here, so an
- * invocation ends at the next wait (PENDING) or at the end of the function.
+ * for steps, waits and child contexts, and records the updates. Waits elapse only when told
+ * (`elapseAll`, between invocations), so an invocation ends at the next wait (PENDING) or at the end
+ * of the function.
  */
 import type { CheckpointRequest, CheckpointResponse, ExecutionStatePage, Operation, OperationUpdate } from "../runtime/protocol/wire.ts";
 
@@ -22,6 +23,20 @@ export class ReplayClient {
       changed.push(this.apply(update));
     }
     return { CheckpointToken: `replay-token-${++this.token}`, NewExecutionState: { Operations: changed } };
+  }
+
+  /** What the service holds now, for the next invocation's InitialExecutionState. */
+  operations(): Operation[] {
+    return [...this.ops.values()];
+  }
+
+  /** Time passes: every started wait has fired and every step retry is due. */
+  elapseAll(): void {
+    const now = new Date();
+    for (const op of this.ops.values()) {
+      if (op.Type === "WAIT" && op.Status === "STARTED") Object.assign(op, { Status: "SUCCEEDED", EndTimestamp: now });
+      if (op.Type === "STEP" && op.Status === "PENDING") op.Status = "READY";
+    }
   }
 
   async getExecutionState(): Promise<ExecutionStatePage> {
