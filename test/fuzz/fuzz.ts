@@ -8,6 +8,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { startEmulator, stopEmulator } from "../support/emulator.ts";
 import { ProgramRunner } from "./programs-run.ts";
 import { fuzzCorpus, fuzzPrograms, fuzzTypeScript, type Part, type PartResult } from "./properties.ts";
@@ -16,23 +17,35 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 // Captured before the emulator fakes the clock.
 const clock = performance.now.bind(performance);
 
+const USAGE = `Usage: npm run fuzz -- [--runs N] [--seed S] [--only programs|typescript|corpus] [--path P] [--minutes M]
+  --runs N       generated programs to run (default 100; 20 N generated TypeScript modules)
+  --seed S       the first seed (default: from the clock, printed first)
+  --only PART    one part: programs, typescript or corpus
+  --path P       the corpus part on one file or folder
+  --minutes M    stop starting program chunks after M minutes (0: no limit)
+`;
+
 async function main(argv: string[]): Promise<number> {
-  const value = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at < 0 ? undefined : argv[at + 1];
-  };
-  const whole = (flag: string, fallback: number): number => {
-    const text = value(flag);
+  const { values } = parseArgs({
+    args: argv,
+    options: { runs: { type: "string" }, seed: { type: "string" }, only: { type: "string" }, path: { type: "string" }, minutes: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const whole = (flag: "runs" | "seed" | "minutes", fallback: number): number => {
+    const text = values[flag];
     if (text === undefined) return fallback;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number >= 0, got ${text}`);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} needs a whole number >= 0, got ${text}`);
     return n;
   };
-  const runs = whole("--runs", 100);
-  const seed = whole("--seed", Date.now() % 2 ** 31);
-  const path = value("--path");
-  const only = value("--only") as Part | undefined;
-  const minutes = whole("--minutes", 0);
+  const runs = whole("runs", 100);
+  const seed = whole("seed", Date.now() % 2 ** 31);
+  const path = values.path;
+  const only = values.only as Part | undefined;
+  const minutes = whole("minutes", 0);
   if (only !== undefined && !["programs", "typescript", "corpus"].includes(only)) throw new Error(`--only takes programs, typescript or corpus, got ${only}`);
   const parts = only ? [only] : (["programs", "typescript", "corpus"] as Part[]);
   console.log(`compiler fuzzing: seed ${seed}, ${parts.join(", ")}`);
@@ -75,7 +88,8 @@ async function main(argv: string[]): Promise<number> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-    console.error(error);
+    const usage = String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+    console.error(usage ? `${(error as Error).message}\n\n${USAGE}` : error);
     process.exit(2);
   });
 }
