@@ -49,10 +49,15 @@ export function readEndpoint(root: string): EndpointRecord | undefined {
     return undefined;
   }
   if (typeof record?.endpoint !== "string" || typeof record.pid !== "number") return undefined;
+  return processAlive(record.pid) ? record : undefined;
+}
+
+/** Whether a process with this pid is alive (one of another user's counts: signalling it is refused). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(record.pid, 0);
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return undefined;
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-  return record;
 }

@@ -12,7 +12,7 @@ import { formatMessagesSync } from "esbuild";
 import { join, relative, resolve } from "node:path";
 import { connect, type Connection } from "../api/client.ts";
 import { CliError } from "../cli-error.ts";
-import { REGISTER_PATH, type EndpointRecord } from "../endpoint-file.ts";
+import { processAlive, REGISTER_PATH, type EndpointRecord } from "../endpoint-file.ts";
 import { TOKEN_HEADER } from "../ui/guard.ts";
 import { operationsFromHistory, type DisplayEvent } from "../timeline/from-history.ts";
 import { liveTimeline } from "../timeline/live.ts";
@@ -34,15 +34,6 @@ export interface BesideDevOptions {
 }
 
 const restart = "Stop that use-durable dev (Ctrl-C) and start it again with this version of use-durable, then run again";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function isConnectionError(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
@@ -157,7 +148,7 @@ export async function runBesideDev(options: BesideDevOptions): Promise<number> {
           drawnEvents = read.events.length;
           drawnAt = now;
         }
-        if (!alive(dev.pid)) throw lost(arn, "ended");
+        if (!processAlive(dev.pid)) throw lost(arn, "ended");
         await Promise.race([new Promise((r) => setTimeout(r, POLL_MS)), interrupted]);
         continue;
       }
