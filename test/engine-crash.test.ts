@@ -1,12 +1,13 @@
 /**
- * Crash consistency: an engine process under load (5 executions of 20 steps in child contexts and
+ * Crash consistency: an engine process under load (5 executions of 60 steps in child contexts and
  * a wait, in worker threads) is killed with SIGKILL at seeded random moments (after a random
- * number of newly acknowledged steps, plus a random delay), 24 times, and restarted on the same
+ * number of newly acknowledged steps, plus a random delay), 20 times, and restarted on the same
  * file each time. After every kill the file is checked as the crash left it:
  * no half-applied request (events numbered without gaps and matching the operations they
  * describe, creation order intact). Each step appends its result to a log after its checkpoint
  * was acknowledged; at the end every logged step is in the history with that result, and every
- * execution has completed with the right total.
+ * execution has completed with the right total. The work (300 steps) outlasts the kills: about 120
+ * steps are acknowledged by the 20th on an idle machine.
  */
 import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -26,7 +27,10 @@ afterAll(async () => {
 const SEED = 20_261_204;
 const KILLS = 20;
 const EXECUTIONS = 5;
-const EXPECTED_TOTAL = 340; // sum of round * 10 + i over 4 rounds of 5 steps
+// Enough work that 20 kills cannot outlast it on a fast, idle machine (4 rounds ran out by kill 15).
+const ROUNDS = 12;
+const STEPS = EXECUTIONS * ROUNDS * 5;
+const EXPECTED_TOTAL = 25 * ROUNDS * (ROUNDS - 1) + 10 * ROUNDS; // sum of round * 10 + i over the rounds' 5 steps
 
 function random(seed: number): () => number {
   let a = seed;
@@ -78,7 +82,7 @@ test(`an engine killed ${KILLS} times under load loses no acknowledged checkpoin
     rounds: `import { appendFileSync } from "node:fs";
       export const handler = withDurableExecution(async (e, ctx) => {
         let total = 0;
-        for (let round = 0; round < 4; round++) {
+        for (let round = 0; round < ${ROUNDS}; round++) {
           total += await ctx.runInChildContext(\`round-\${round}\`, async (child) => {
             let sum = 0;
             for (let i = 0; i < 5; i++) {
@@ -112,9 +116,10 @@ test(`an engine killed ${KILLS} times under load loses no acknowledged checkpoin
   const acknowledged = () => (existsSync(log) ? new Set(readFileSync(log, "utf8").split("\n").filter(Boolean)).size : 0);
   const seen: number[] = [];
   for (let kill = 0; kill < KILLS; kill++) {
-    const target = acknowledged() + 1 + Math.floor(next() * 3);
+    const target = Math.min(STEPS, acknowledged() + 1 + Math.floor(next() * 3));
+    if (acknowledged() >= STEPS) break;
     for (let waited = 0; acknowledged() < target; waited += 5) {
-      if (waited > 20_000) throw new Error(`no progress before kill ${kill + 1}: ${child.stderr()}`);
+      if (waited > 20_000) throw new Error(`no progress before kill ${kill + 1} (${acknowledged()} of ${STEPS} steps acknowledged): ${child.stderr()}`);
       await new Promise((r) => setTimeout(r, 5));
     }
     await new Promise((r) => setTimeout(r, Math.floor(next() * 15)));
@@ -139,7 +144,7 @@ test(`an engine killed ${KILLS} times under load loses no acknowledged checkpoin
 
   // Every step whose checkpoint was acknowledged (logged after it returned) is recorded with its result.
   const lines = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
-  expect(lines.length).toBeGreaterThanOrEqual(EXECUTIONS * 20);
+  expect(lines.length).toBeGreaterThanOrEqual(STEPS);
   for (const [i, arn] of arns.entries()) {
     const events = (await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn, MaxItems: 1000 }))).Events!;
     const contextIds = new Map(events.filter((e) => e.EventType === "ContextStarted").map((e) => [e.Id!, e.Name!]));
@@ -147,8 +152,8 @@ test(`an engine killed ${KILLS} times under load loses no acknowledged checkpoin
       events.filter((e) => e.EventType === "StepSucceeded").map((e) => `x${i} ${contextIds.get(e.ParentId!)} ${e.Name} ${e.StepSucceededDetails!.Result!.Payload}`),
     );
     for (const line of lines.filter((l) => l.startsWith(`x${i} `))) expect(recorded.has(line)).toBe(true);
-    expect(recorded.size).toBe(20);
+    expect(recorded.size).toBe(ROUNDS * 5);
   }
   await child.kill("SIGTERM");
-  expect(await checkNoPartialRequest(db)).toBe(EXECUTIONS * (1 + 4 * 6 + 1));
+  expect(await checkNoPartialRequest(db)).toBe(EXECUTIONS * (1 + ROUNDS * 6 + 1));
 }, 240_000); // about 25 s on an idle 2-core machine; each restart is a Node start, more when the machine is busy
