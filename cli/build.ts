@@ -1,12 +1,12 @@
 // `use-durable build`: bundles Lambda handlers with esbuild and the use-durable plugin, for tools that
 // cannot take esbuild plugins themselves (CDK's NodejsFunction, SAM, plain zip deploys). What the
-// bundle looks like is decided in lambda-bundle.ts, shared with run and dev: node22, ESM (.mjs, so Lambda loads it as a module without a
+// bundle looks like is decided in plugin/lambda-bundle.ts, shared with run and dev: node22, ESM (.mjs, so Lambda loads it as a module without a
 // package.json), @aws-sdk/* left to the Lambda runtime, linked source maps, one manifest per build.
 
 import { build, type BuildResult, type Message } from "esbuild";
 import { resolve } from "node:path";
 import durable from "../plugin/esbuild.ts";
-import { LAMBDA_BUNDLE } from "./lambda-bundle.ts";
+import { LAMBDA_BUNDLE } from "../plugin/lambda-bundle.ts";
 
 export interface BuildOptions {
   /** Handler source files, e.g. src/checkout.ts. */

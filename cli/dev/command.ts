@@ -13,7 +13,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { Manifest } from "../../compiler/index.ts";
 import type { Engine } from "../../engine/index.ts";
-import { LAMBDA_BUNDLE } from "../lambda-bundle.ts";
+import { LAMBDA_BUNDLE } from "../../plugin/lambda-bundle.ts";
 import { CliError } from "../cli-error.ts";
 import { REGISTER_PATH, writeEndpoint } from "../endpoint-file.ts";
 import { parse } from "../api/commands.ts";

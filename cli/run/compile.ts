@@ -9,7 +9,7 @@ import { build, type Message } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Manifest } from "../../compiler/index.ts";
-import { LAMBDA_BUNDLE } from "../lambda-bundle.ts";
+import { LAMBDA_BUNDLE } from "../../plugin/lambda-bundle.ts";
 import { CliError } from "../cli-error.ts";
 
 export interface CompiledEntry {

@@ -9,6 +9,7 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EngineError, EngineErrorCode, messageOf } from "../engine-error.ts";
 import type { LambdaHandler } from "../invoke/functions.ts";
+import { LAMBDA_BUNDLE } from "../../plugin/lambda-bundle.ts";
 
 export interface SourceParameters {
   /** A TypeScript or JavaScript file with a "use durable" handler, relative to `root`. */
@@ -36,12 +37,8 @@ export async function loadSourceHandler(params: SourceParameters): Promise<Lambd
     await build({
       entryPoints: [entry],
       outfile,
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
+      ...LAMBDA_BUNDLE,
       sourcemap: "inline",
-      external: ["@aws-sdk/*"],
       conditions: params.conditions ?? (fromSource ? ["source"] : []),
       logLevel: "silent",
       absWorkingDir: root,

@@ -1,7 +1,8 @@
 /**
- * The shape of a Lambda bundle, decided once and shared by build, run and dev: node22 ESM with a
- * require shim, @aws-sdk/* left to the Lambda runtime. Callers add entries, output, source maps and
- * plugins. Imports no bundler and no plugin, so a command can read it before it loads either.
+ * The shape of a Lambda bundle, decided once and shared by build, run, dev and the test runner's
+ * source files (engine/testing): node22 ESM with a require shim, @aws-sdk/* left to the Lambda
+ * runtime. Callers add entries, output, source maps and plugins. Imports no bundler and no plugin
+ * code, so a command can read it before it loads either.
  */
 import type { BuildOptions } from "esbuild";
 
